@@ -1,0 +1,24 @@
+import type { EmailType } from '@cb/domain';
+import { index, integer, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { clients } from './clients.ts';
+import { id, tstz, workspaceId } from './columns.ts';
+
+export const clientEmails = pgTable(
+  'client_emails',
+  {
+    id: id(),
+    workspaceId: workspaceId(),
+    clientId: uuid('client_id')
+      .notNull()
+      .references(() => clients.id, { onDelete: 'cascade' }),
+    /** Normalized: trimmed, lowercased, IDN domain in punycode. */
+    address: text('address').notNull(),
+    type: text('type').$type<EmailType>().notNull().default('work'),
+    verifiedAt: tstz('verified_at'),
+    position: integer('position').notNull().default(0),
+  },
+  (t) => [
+    index('client_emails_address_idx').on(t.workspaceId, t.address),
+    index('client_emails_client_idx').on(t.clientId),
+  ],
+);

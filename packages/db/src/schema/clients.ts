@@ -1,0 +1,85 @@
+import type {
+  ClientKind,
+  CustomValue,
+  SourceChannel,
+  Stage,
+  TemperatureLevel,
+  TemperatureReason,
+} from '@cb/domain';
+import { sql } from 'drizzle-orm';
+import {
+  type AnyPgColumn,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { batches } from './batches.ts';
+import { createdAt, id, tstz, updatedAt, workspaceId } from './columns.ts';
+import { users } from './users.ts';
+
+export type UtmTags = { source?: string; medium?: string; campaign?: string; term?: string; content?: string };
+
+export const clients = pgTable(
+  'clients',
+  {
+    id: id(),
+    workspaceId: workspaceId(),
+    kind: text('kind').$type<ClientKind>().notNull(),
+    // person
+    lastName: text('last_name'),
+    firstName: text('first_name'),
+    patronymic: text('patronymic'),
+    birthday: date('birthday', { mode: 'string' }),
+    // company
+    legalName: text('legal_name'),
+    inn: text('inn'),
+    kpp: text('kpp'),
+    /** "Фамилия Имя Отчество" or the legal name: what lists show and trigram search reads. */
+    displayName: text('display_name').notNull(),
+    /** Case-, ё- and script-folded name (`@cb/domain` matchKey): Фёдоров and Fedorov meet here. */
+    matchKey: text('match_key').notNull(),
+    city: text('city'),
+    address: text('address'),
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    ownerId: uuid('owner_id').references(() => users.id, { onDelete: 'set null' }),
+    custom: jsonb('custom').$type<Record<string, CustomValue>>().notNull().default({}),
+    externalId: text('external_id'),
+    stage: text('stage').$type<Stage>().notNull().default('prospect'),
+    archivedAt: tstz('archived_at'),
+    sourceChannel: text('source_channel').$type<SourceChannel>().notNull().default('other'),
+    sourceBatchId: uuid('source_batch_id').references(() => batches.id, { onDelete: 'set null' }),
+    sourceCampaign: text('source_campaign'),
+    sourceUtm: jsonb('source_utm').$type<UtmTags>(),
+    sourceReferrerId: uuid('source_referrer_id').references((): AnyPgColumn => clients.id, {
+      onDelete: 'set null',
+    }),
+    sourceDetail: text('source_detail'),
+    temperatureLevel: text('temperature_level').$type<TemperatureLevel>(),
+    temperatureScore: integer('temperature_score'),
+    temperatureReasons: jsonb('temperature_reasons').$type<TemperatureReason[]>(),
+    temperatureAt: tstz('temperature_at'),
+    verifiedAt: tstz('verified_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    /** Bumped by every update: undo and merge refuse to touch a record edited since. */
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [
+    index('clients_workspace_created_idx').on(t.workspaceId, t.createdAt, t.id),
+    index('clients_workspace_name_idx').on(t.workspaceId, t.displayName, t.id),
+    index('clients_match_key_idx').on(t.workspaceId, t.matchKey),
+    index('clients_display_name_trgm_idx').using('gin', sql`${t.displayName} gin_trgm_ops`),
+    index('clients_match_key_trgm_idx').using('gin', sql`${t.matchKey} gin_trgm_ops`),
+    index('clients_inn_idx').on(t.workspaceId, t.inn),
+    index('clients_owner_idx').on(t.workspaceId, t.ownerId),
+    index('clients_batch_idx').on(t.sourceBatchId),
+    uniqueIndex('clients_external_id_key')
+      .on(t.workspaceId, t.externalId)
+      .where(sql`${t.externalId} is not null`),
+  ],
+);

@@ -1,0 +1,13 @@
+import { timestamp, uuid } from 'drizzle-orm/pg-core';
+import { workspaces } from './workspaces.ts';
+
+/** Shared column builders, so every table spells ids and times the same way. */
+export const id = () => uuid('id').primaryKey().defaultRandom();
+export const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+export const createdAt = () => tstz('created_at').notNull().defaultNow();
+export const updatedAt = () => tstz('updated_at').notNull().defaultNow();
+/** Every tenant table carries its workspace, and every query filters on it. */
+export const workspaceId = () =>
+  uuid('workspace_id')
+    .notNull()
+    .references(() => workspaces.id, { onDelete: 'cascade' });
