@@ -19,7 +19,9 @@ describe('createDatabase', () => {
     expect(names).toEqual(
       expect.arrayContaining(['clients', 'client_phones', 'consents', 'segment_members', 'audit_log']),
     );
-    const trgm = await handle.db.execute<{ similarity: number }>(sql`select similarity('Фёдоров', 'Федоров') as similarity`);
+    const trgm = await handle.db.execute<{ similarity: number }>(
+      sql`select similarity('Фёдоров', 'Федоров') as similarity`,
+    );
     expect(Number(trgm.rows[0]?.similarity)).toBeGreaterThan(0.2);
   });
 });

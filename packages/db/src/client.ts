@@ -3,9 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
-import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
@@ -44,7 +44,8 @@ export type CreateDatabaseOptions = {
 };
 
 export async function openPglite(dataDir: string, loadDataDir?: Blob): Promise<PGlite> {
-  if (!dataDir.startsWith('memory://') && !dataDir.startsWith('idb://')) mkdirSync(dataDir, { recursive: true });
+  if (!dataDir.startsWith('memory://') && !dataDir.startsWith('idb://'))
+    mkdirSync(dataDir, { recursive: true });
   return PGlite.create({
     dataDir,
     extensions: { pg_trgm },

@@ -33,7 +33,15 @@ export type ConsentPurpose = (typeof consentPurposes)[number];
 export const consentProofKinds = ['web_form', 'import_batch', 'signed_paper', 'verbal'] as const;
 export type ConsentProofKind = (typeof consentProofKinds)[number];
 
-export const interactionKinds = ['call', 'meeting', 'negotiation', 'note', 'message', 'inbound_request', 'web_form'] as const;
+export const interactionKinds = [
+  'call',
+  'meeting',
+  'negotiation',
+  'note',
+  'message',
+  'inbound_request',
+  'web_form',
+] as const;
 export type InteractionKind = (typeof interactionKinds)[number];
 
 export const interactionDirections = ['inbound', 'outbound'] as const;

@@ -19,5 +19,8 @@ export const clientPhones = pgTable(
     verifiedAt: tstz('verified_at'),
     position: integer('position').notNull().default(0),
   },
-  (t) => [index('client_phones_e164_idx').on(t.workspaceId, t.e164), index('client_phones_client_idx').on(t.clientId)],
+  (t) => [
+    index('client_phones_e164_idx').on(t.workspaceId, t.e164),
+    index('client_phones_client_idx').on(t.clientId),
+  ],
 );

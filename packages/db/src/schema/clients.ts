@@ -22,7 +22,13 @@ import { batches } from './batches.ts';
 import { createdAt, id, tstz, updatedAt, workspaceId } from './columns.ts';
 import { users } from './users.ts';
 
-export type UtmTags = { source?: string; medium?: string; campaign?: string; term?: string; content?: string };
+export type UtmTags = {
+  source?: string;
+  medium?: string;
+  campaign?: string;
+  term?: string;
+  content?: string;
+};
 
 export const clients = pgTable(
   'clients',

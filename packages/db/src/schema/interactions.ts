@@ -19,5 +19,8 @@ export const interactions = pgTable(
     authorId: uuid('author_id').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
   },
-  (t) => [index('interactions_client_at_idx').on(t.clientId, t.at), index('interactions_workspace_at_idx').on(t.workspaceId, t.at)],
+  (t) => [
+    index('interactions_client_at_idx').on(t.clientId, t.at),
+    index('interactions_workspace_at_idx').on(t.workspaceId, t.at),
+  ],
 );

@@ -21,5 +21,8 @@ export const purchases = pgTable(
     note: text('note'),
     createdAt: createdAt(),
   },
-  (t) => [index('purchases_client_at_idx').on(t.clientId, t.at), index('purchases_workspace_at_idx').on(t.workspaceId, t.at)],
+  (t) => [
+    index('purchases_client_at_idx').on(t.clientId, t.at),
+    index('purchases_workspace_at_idx').on(t.workspaceId, t.at),
+  ],
 );

@@ -23,9 +23,7 @@ export const segmentMembers = pgTable(
     leftAt: tstz('left_at'),
   },
   (t) => [
-    uniqueIndex('segment_members_open_key')
-      .on(t.segmentId, t.clientId)
-      .where(sql`${t.leftAt} is null`),
+    uniqueIndex('segment_members_open_key').on(t.segmentId, t.clientId).where(sql`${t.leftAt} is null`),
     index('segment_members_client_idx').on(t.clientId),
   ],
 );

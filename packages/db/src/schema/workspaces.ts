@@ -1,4 +1,4 @@
-import { jsonb, pgTable, text, uuid, timestamp } from 'drizzle-orm/pg-core';
+import { jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 export type WorkspaceSettings = {
   /** ISO 3166 region used to read phone numbers written without a country code. */
