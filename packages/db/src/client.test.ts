@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from './raw.ts';
 import { openTestDatabase, type TestDatabase } from './testing/index.ts';
 
 let handle: TestDatabase;
@@ -12,16 +13,17 @@ afterAll(async () => {
 
 describe('createDatabase', () => {
   it('applies every migration and has pg_trgm', async () => {
-    const tables = await handle.db.execute<{ table_name: string }>(
+    const tables = await queryRows<{ table_name: string }>(
+      handle.db,
       sql`select table_name from information_schema.tables where table_schema = 'public' order by 1`,
     );
-    const names = tables.rows.map((r) => r.table_name);
-    expect(names).toEqual(
-      expect.arrayContaining(['clients', 'client_phones', 'consents', 'segment_members', 'audit_log']),
+    expect(tables.map((r) => r.table_name)).toEqual(
+      expect.arrayContaining(['clients', 'client_phones', 'consents', 'segment_members', 'audit_log', 'outbox']),
     );
-    const trgm = await handle.db.execute<{ similarity: number }>(
-      sql`select similarity('Фёдоров', 'Федоров') as similarity`,
+    const [trgm] = await queryRows<{ similarity: number }>(
+      handle.db,
+      sql`select similarity('Фёдоров', 'Федоров')::float8 as similarity`,
     );
-    expect(Number(trgm.rows[0]?.similarity)).toBeGreaterThan(0.2);
+    expect(trgm!.similarity).toBeGreaterThan(0.2);
   });
 });

@@ -17,3 +17,4 @@ export * from './tasks.ts';
 export * from './temperature-history.ts';
 export * from './users.ts';
 export * from './workspaces.ts';
+export * from './outbox.ts';

@@ -57,3 +57,5 @@ async function createFromTemplate(serverUrl: string, name: string, template: str
     }
   }
 }
+
+export { seedWorkspace } from './fixtures.ts';
