@@ -103,24 +103,19 @@ function sortExpression(field: ClientSortField): SQL {
   }
 }
 
-function cursorValueOf(item: ClientListItem, field: ClientSortField): string | number {
-  switch (field) {
-    case 'createdAt':
-      return item.createdAt.toISOString();
-    case 'updatedAt':
-      return item.updatedAt.toISOString();
-    case 'displayName':
-      return item.displayName;
-    case 'temperatureScore':
-      return item.temperatureScore ?? -1;
-  }
-}
+/** PostgreSQL's text form of a timestamptz, as the cursor carries it (microseconds and all). */
+const TIMESTAMP_TEXT = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)?$/;
 
+/**
+ * Turns a decoded cursor value back into a typed SQL parameter, or null when it does not fit the
+ * sort. Timestamps travel as PostgreSQL text, not as JS dates, which would drop the microseconds
+ * and make the keyset skip or repeat rows.
+ */
 function cursorParam(field: ClientSortField, value: string | number | null): SQL | null {
   switch (field) {
     case 'createdAt':
     case 'updatedAt':
-      return typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? sql`${value}::timestamptz` : null;
+      return typeof value === 'string' && TIMESTAMP_TEXT.test(value) ? sql`${value}::timestamptz` : null;
     case 'displayName':
       return typeof value === 'string' ? sql`${value}::text` : null;
     case 'temperatureScore':
@@ -175,16 +170,17 @@ export async function listClients(
     );
   }
   const direction = sort.direction === 'asc' ? sql`asc` : sql`desc`;
-  const rows = (await db
-    .select(listItemColumns)
+  const rows = await db
+    .select({ ...listItemColumns, sortValue: sql<string | number>`${expr}` })
     .from(clients)
     .where(and(...conditions))
     .orderBy(sql`${expr} ${direction}`, sql`${clients.id} ${direction}`)
-    .limit(limit + 1)) as ClientListItem[];
-  const items = rows.slice(0, limit);
-  const last = items.at(-1);
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  const items = page.map(({ sortValue: _sortValue, ...item }) => item as ClientListItem);
   return ok({
     items,
-    nextCursor: rows.length > limit && last ? encodeCursor(cursorValueOf(last, sort.field), last.id) : null,
+    nextCursor: rows.length > limit && last ? encodeCursor(last.sortValue, last.id) : null,
   });
 }

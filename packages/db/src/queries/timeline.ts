@@ -59,11 +59,12 @@ export async function clientTimeline(
       select 'consent', id, at, channel, purpose, null, null, null, null, null, granted from consents where client_id = ${id}
     ) t ${after} order by t.at desc, t.id desc limit ${limit + 1}`,
   );
-  const items = rows.slice(0, limit).map(toEntry);
-  const last = items.at(-1);
+  const page = rows.slice(0, limit);
+  // The cursor keeps the database's own text of `at` (microseconds), not a JS date (milliseconds).
+  const last = page.at(-1);
   return {
-    items,
-    nextCursor: rows.length > limit && last ? encodeCursor(last.at.toISOString(), last.id) : null,
+    items: page.map(toEntry),
+    nextCursor: rows.length > limit && last ? encodeCursor(String(last.at), last.id) : null,
   };
 }
 
