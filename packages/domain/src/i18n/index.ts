@@ -1,1 +1,2 @@
-export {};
+export * from './format.ts';
+export * from './labels.ts';

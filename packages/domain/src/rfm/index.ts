@@ -1,1 +1,2 @@
-export {};
+export * from './groups.ts';
+export * from './rfm.ts';
