@@ -1,1 +1,9 @@
-export {};
+export * from './client.ts';
+export * from './custom-fields.ts';
+export * from './inn.ts';
+export * from './normalize-client.ts';
+export * from './parse.ts';
+export * from './patch.ts';
+export * from './source.ts';
+export * from './stage.ts';
+export * from './tags.ts';

@@ -1,1 +1,3 @@
+export * from './can-contact.ts';
 export * from './proof.ts';
+export * from './render.ts';
