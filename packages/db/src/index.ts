@@ -1,4 +1,5 @@
 export * from './client.ts';
+export * from './queries/index.ts';
 export * from './raw.ts';
 export * as schema from './schema/index.ts';
-export * from './queries/index.ts';
+export * from './seed/index.ts';

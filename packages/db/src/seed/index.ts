@@ -1,0 +1,3 @@
+export * from './bulk.ts';
+export * from './generate.ts';
+export * from './random.ts';
