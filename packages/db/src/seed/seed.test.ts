@@ -84,3 +84,24 @@ describe('bulkInsertBase', () => {
     expect(hits[0]?.id).toBe(withPhone.id);
   });
 });
+
+describe('seedDemoWorkspace', () => {
+  it('creates the demo once, with a batch, consents and segments, and finds it the second time', async () => {
+    const { seedDemoWorkspace } = await import('./demo.ts');
+    const first = await seedDemoWorkspace(handle.db, { now, ownerPasswordHash: 'hash', clients: 300 });
+    expect(first).toMatchObject({ created: true, clients: 300 });
+    const second = await seedDemoWorkspace(handle.db, { now, ownerPasswordHash: 'hash', clients: 300 });
+    expect(second).toEqual({ ...first, created: false, clients: 0 });
+    const [stats] = await queryRows<{ batched: number; consents: number; segments: number; members: number }>(
+      handle.db,
+      sql`select
+        (select count(*) from clients where workspace_id = ${first.workspaceId} and source_batch_id is not null)::int as batched,
+        (select count(*) from consents where workspace_id = ${first.workspaceId})::int as consents,
+        (select count(*) from segments where workspace_id = ${first.workspaceId})::int as segments,
+        (select count(*) from memberships where workspace_id = ${first.workspaceId})::int as members`,
+    );
+    expect(stats!.batched).toBeGreaterThan(0);
+    expect(stats!.consents).toBeGreaterThan(50);
+    expect(stats).toMatchObject({ segments: 5, members: 4 });
+  });
+});
