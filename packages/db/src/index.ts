@@ -3,3 +3,4 @@ export * from './queries/index.ts';
 export * from './raw.ts';
 export * as schema from './schema/index.ts';
 export * from './seed/index.ts';
+export * from './segments/index.ts';

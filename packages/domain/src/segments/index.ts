@@ -1,1 +1,3 @@
-export {};
+export * from './evaluate.ts';
+export * from './rule.ts';
+export * from './text.ts';
