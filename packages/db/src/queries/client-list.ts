@@ -154,7 +154,9 @@ export async function listClients(
   db: Executor,
   scope: ReadScope,
   params: ClientListParams = {},
-): Promise<Result<{ items: ClientListItem[]; nextCursor: string | null }, { field: string; message: string }>> {
+): Promise<
+  Result<{ items: ClientListItem[]; nextCursor: string | null }, { field: string; message: string }>
+> {
   const sort = params.sort ?? { field: 'createdAt', direction: 'desc' };
   const limit = Math.min(Math.max(params.limit ?? 50, 1), 500);
   const expr = sortExpression(sort.field);
@@ -162,7 +164,8 @@ export async function listClients(
   if (params.cursor) {
     const decoded = decodeCursor(params.cursor);
     const value = decoded ? cursorParam(sort.field, decoded.value) : null;
-    if (!decoded || !value) return fail({ field: 'cursor', message: 'The cursor is not valid for this sort' });
+    if (!decoded || !value)
+      return fail({ field: 'cursor', message: 'The cursor is not valid for this sort' });
     conditions.push(
       sort.direction === 'asc'
         ? sql`(${expr}, ${clients.id}) > (${value}, ${decoded.id}::uuid)`

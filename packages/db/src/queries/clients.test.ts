@@ -58,7 +58,11 @@ describe('createClient', () => {
     expect(client.stage).toBe('prospect');
     const audit = await handle.db.select().from(auditLog).where(eq(auditLog.entityId, client.id));
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ action: 'client.create', actorId: ctx.actor.id, requestId: ctx.requestId });
+    expect(audit[0]).toMatchObject({
+      action: 'client.create',
+      actorId: ctx.actor.id,
+      requestId: ctx.requestId,
+    });
     const queued = await handle.db.select().from(outbox).where(eq(outbox.workspaceId, ctx.workspaceId));
     expect(queued.map((q) => q.payload)).toEqual([{ clientId: client.id }]);
   });
@@ -92,7 +96,10 @@ describe('createClient', () => {
       a.ctx,
       person('Кузнецов', 'Олег', { source: { channel: 'purchased_list', batchId: foreignBatch[0]!.id } }),
     );
-    expect(result).toEqual({ ok: false, error: { code: 'not_found', entity: 'batch', id: foreignBatch[0]!.id } });
+    expect(result).toEqual({
+      ok: false,
+      error: { code: 'not_found', entity: 'batch', id: foreignBatch[0]!.id },
+    });
   });
 });
 
@@ -123,7 +130,11 @@ describe('updateClient', () => {
     expect(updated.city).toBe('Казань');
     expect(updated.version).toBe(2);
     expect(updated.phones.map((p) => p.e164)).toEqual(['+79162222222']);
-    const { items } = await listAudit(handle.db, { workspaceId: ctx.workspaceId, entity: 'client', entityId: created.id });
+    const { items } = await listAudit(handle.db, {
+      workspaceId: ctx.workspaceId,
+      entity: 'client',
+      entityId: created.id,
+    });
     const update = items.find((i) => i.action === 'client.update');
     expect(update?.before).toMatchObject({ city: null, phones: [{ e164: '+79161111111' }] });
     expect(update?.after).toMatchObject({ city: 'Казань', phones: [{ e164: '+79162222222' }] });

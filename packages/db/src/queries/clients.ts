@@ -1,11 +1,4 @@
-import type {
-  ClientKind,
-  CustomValue,
-  EmailType,
-  PhoneType,
-  Result,
-  SourceChannel,
-} from '@cb/domain';
+import type { ClientKind, CustomValue, EmailType, PhoneType, Result, SourceChannel } from '@cb/domain';
 import { fail, ok } from '@cb/domain';
 import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../client.ts';
@@ -77,23 +70,35 @@ export async function getClient(db: Executor, scope: ReadScope, id: string): Pro
     .from(clients)
     .where(and(eq(clients.workspaceId, scope.workspaceId), eq(clients.id, id), ownerFilter(scope)));
   if (!row) return null;
-  const [phones, emails, consentRows, batchRows, referrerRows] = await Promise.all([
-    db.select().from(clientPhones).where(eq(clientPhones.clientId, id)).orderBy(asc(clientPhones.position)),
-    db.select().from(clientEmails).where(eq(clientEmails.clientId, id)).orderBy(asc(clientEmails.position)),
-    db.select().from(consents).where(eq(consents.clientId, id)).orderBy(asc(consents.at), asc(consents.createdAt)),
-    row.sourceBatchId
-      ? db
-          .select({ id: batches.id, name: batches.name, vendor: batches.vendor })
-          .from(batches)
-          .where(eq(batches.id, row.sourceBatchId))
-      : Promise.resolve([]),
-    row.sourceReferrerId
-      ? db
-          .select({ id: clients.id, displayName: clients.displayName })
-          .from(clients)
-          .where(eq(clients.id, row.sourceReferrerId))
-      : Promise.resolve([]),
-  ]);
+  // Sequential on purpose: inside a transaction every query shares one connection, and node-postgres
+  // refuses (deprecated, removed in pg 9) to queue concurrent queries on one client.
+  const phones = await db
+    .select()
+    .from(clientPhones)
+    .where(eq(clientPhones.clientId, id))
+    .orderBy(asc(clientPhones.position));
+  const emails = await db
+    .select()
+    .from(clientEmails)
+    .where(eq(clientEmails.clientId, id))
+    .orderBy(asc(clientEmails.position));
+  const consentRows = await db
+    .select()
+    .from(consents)
+    .where(eq(consents.clientId, id))
+    .orderBy(asc(consents.at), asc(consents.createdAt));
+  const batchRows = row.sourceBatchId
+    ? await db
+        .select({ id: batches.id, name: batches.name, vendor: batches.vendor })
+        .from(batches)
+        .where(eq(batches.id, row.sourceBatchId))
+    : [];
+  const referrerRows = row.sourceReferrerId
+    ? await db
+        .select({ id: clients.id, displayName: clients.displayName })
+        .from(clients)
+        .where(eq(clients.id, row.sourceReferrerId))
+    : [];
   return {
     ...row,
     phones,
@@ -106,7 +111,13 @@ export async function getClient(db: Executor, scope: ReadScope, id: string): Pro
 
 /** Snapshot for audit rows: the record with its contacts, without bulky derived columns. */
 function auditSnapshot(detail: ClientDetail) {
-  const { temperatureReasons: _reasons, consents: _consents, batch: _batch, referrer: _referrer, ...rest } = detail;
+  const {
+    temperatureReasons: _reasons,
+    consents: _consents,
+    batch: _batch,
+    referrer: _referrer,
+    ...rest
+  } = detail;
   return {
     ...rest,
     phones: detail.phones.map((p) => ({ e164: p.e164, type: p.type, verifiedAt: p.verifiedAt })),
@@ -125,7 +136,10 @@ async function findPhoneConflict(
   exceptClientId: string | null,
 ): Promise<DbFailure | null> {
   if (!phones?.length) return null;
-  const [ws] = await db.select({ settings: workspaces.settings }).from(workspaces).where(eq(workspaces.id, workspaceId));
+  const [ws] = await db
+    .select({ settings: workspaces.settings })
+    .from(workspaces)
+    .where(eq(workspaces.id, workspaceId));
   if (!ws?.settings.uniquePhones) return null;
   const taken = await db
     .select({ e164: clientPhones.e164, clientId: clients.id, name: clients.displayName })
@@ -154,7 +168,11 @@ async function findPhoneConflict(
   };
 }
 
-async function checkReferences(db: Executor, workspaceId: string, data: ClientPatch): Promise<DbFailure | null> {
+async function checkReferences(
+  db: Executor,
+  workspaceId: string,
+  data: ClientPatch,
+): Promise<DbFailure | null> {
   const batchId = data.source?.batchId;
   if (batchId) {
     const [b] = await db
@@ -186,7 +204,12 @@ function sourceColumns(source: SourceWrite | undefined) {
   };
 }
 
-async function writeContacts(db: Executor, workspaceId: string, clientId: string, data: ClientPatch): Promise<void> {
+async function writeContacts(
+  db: Executor,
+  workspaceId: string,
+  clientId: string,
+  data: ClientPatch,
+): Promise<void> {
   if (data.phones) {
     await db.delete(clientPhones).where(eq(clientPhones.clientId, clientId));
     if (data.phones.length > 0) {
@@ -243,7 +266,12 @@ export async function createClient(
     const id = row!.id;
     await writeContacts(tx, ctx.workspaceId, id, data);
     const detail = (await getClient(tx, { workspaceId: ctx.workspaceId }, id))!;
-    await writeAudit(tx, ctx, { action: 'client.create', entity: 'client', entityId: id, after: auditSnapshot(detail) });
+    await writeAudit(tx, ctx, {
+      action: 'client.create',
+      entity: 'client',
+      entityId: id,
+      after: auditSnapshot(detail),
+    });
     await enqueueRecompute(tx, ctx.workspaceId, [id]);
     return ok(detail);
   });
@@ -276,7 +304,12 @@ export async function updateClient(
     const { phones: _p, emails: _e, source, ...fields } = patch;
     await tx
       .update(clients)
-      .set({ ...fields, ...sourceColumns(source), updatedAt: sql`now()`, version: sql`${clients.version} + 1` })
+      .set({
+        ...fields,
+        ...sourceColumns(source),
+        updatedAt: sql`now()`,
+        version: sql`${clients.version} + 1`,
+      })
       .where(and(eq(clients.id, id), eq(clients.workspaceId, ctx.workspaceId)));
     await writeContacts(tx, ctx.workspaceId, id, patch);
     const after = (await getClient(tx, scope, id))!;

@@ -1,5 +1,8 @@
 /** Who is acting, in which workspace: every mutation carries it into its audit row. */
-export type Actor = { kind: 'user'; id: string } | { kind: 'api_token'; id: string } | { kind: 'system'; id: null };
+export type Actor =
+  | { kind: 'user'; id: string }
+  | { kind: 'api_token'; id: string }
+  | { kind: 'system'; id: null };
 
 export type MutationContext = {
   workspaceId: string;

@@ -18,39 +18,38 @@ export async function loadClientFacts(
 ): Promise<Map<string, ClientFacts>> {
   const result = new Map<string, ClientFacts>();
   if (clientIds.length === 0) return result;
-  const [clientRows, purchaseRows, interactionRows, consentRows, taskRows] = await Promise.all([
-    db
-      .select()
-      .from(clients)
-      .where(and(eq(clients.workspaceId, workspaceId), inArray(clients.id, clientIds))),
-    db
-      .select({ clientId: purchases.clientId, at: purchases.at, amountKopecks: purchases.amountKopecks })
-      .from(purchases)
-      .where(inArray(purchases.clientId, clientIds)),
-    db
-      .select({
-        clientId: interactions.clientId,
-        at: interactions.at,
-        kind: interactions.kind,
-        direction: interactions.direction,
-      })
-      .from(interactions)
-      .where(inArray(interactions.clientId, clientIds)),
-    db
-      .select({
-        clientId: consents.clientId,
-        channel: consents.channel,
-        purpose: consents.purpose,
-        granted: consents.granted,
-        at: consents.at,
-      })
-      .from(consents)
-      .where(inArray(consents.clientId, clientIds)),
-    db
-      .select({ clientId: tasks.clientId, dueAt: tasks.dueAt, doneAt: tasks.doneAt })
-      .from(tasks)
-      .where(inArray(tasks.clientId, clientIds)),
-  ]);
+  // Sequential: callers may pass a transaction, whose single connection must not run queries concurrently.
+  const clientRows = await db
+    .select()
+    .from(clients)
+    .where(and(eq(clients.workspaceId, workspaceId), inArray(clients.id, clientIds)));
+  const purchaseRows = await db
+    .select({ clientId: purchases.clientId, at: purchases.at, amountKopecks: purchases.amountKopecks })
+    .from(purchases)
+    .where(inArray(purchases.clientId, clientIds));
+  const interactionRows = await db
+    .select({
+      clientId: interactions.clientId,
+      at: interactions.at,
+      kind: interactions.kind,
+      direction: interactions.direction,
+    })
+    .from(interactions)
+    .where(inArray(interactions.clientId, clientIds));
+  const consentRows = await db
+    .select({
+      clientId: consents.clientId,
+      channel: consents.channel,
+      purpose: consents.purpose,
+      granted: consents.granted,
+      at: consents.at,
+    })
+    .from(consents)
+    .where(inArray(consents.clientId, clientIds));
+  const taskRows = await db
+    .select({ clientId: tasks.clientId, dueAt: tasks.dueAt, doneAt: tasks.doneAt })
+    .from(tasks)
+    .where(inArray(tasks.clientId, clientIds));
   for (const c of clientRows) {
     result.set(c.id, {
       id: c.id,

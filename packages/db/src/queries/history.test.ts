@@ -44,8 +44,17 @@ afterAll(async () => {
 
 describe('history of a client', () => {
   it('adds interactions, purchases, payments, consents and tasks, and shows them on one timeline', async () => {
-    const call = await addInteraction(handle.db, ctx, { clientId, kind: 'call', at: at('2026-03-01T10:00:00Z'), summary: 'Позвонила' });
-    const purchase = await addPurchase(handle.db, ctx, { clientId, at: at('2026-03-02T10:00:00Z'), amountKopecks: 1_250_000 });
+    const call = await addInteraction(handle.db, ctx, {
+      clientId,
+      kind: 'call',
+      at: at('2026-03-01T10:00:00Z'),
+      summary: 'Позвонила',
+    });
+    const purchase = await addPurchase(handle.db, ctx, {
+      clientId,
+      at: at('2026-03-02T10:00:00Z'),
+      amountKopecks: 1_250_000,
+    });
     expect(purchase.ok && purchase.value.currency).toBe('RUB');
     const payment = await addPayment(handle.db, ctx, {
       clientId,
@@ -62,13 +71,21 @@ describe('history of a client', () => {
       at: at('2026-03-04T10:00:00Z'),
       proof: { kind: 'signed_paper', documentRef: 'Анкета №12' },
     });
-    const task = await addTask(handle.db, ctx, { clientId, title: 'Перезвонить', dueAt: at('2026-03-10T10:00:00Z') });
+    const task = await addTask(handle.db, ctx, {
+      clientId,
+      title: 'Перезвонить',
+      dueAt: at('2026-03-10T10:00:00Z'),
+    });
     for (const r of [call, purchase, payment, consent, task]) expect(r.ok).toBe(true);
 
     const types: TimelineEntry['type'][] = [];
     let cursor: string | null = null;
     for (let i = 0; i < 10; i++) {
-      const page = await clientTimeline(handle.db, { workspaceId: ctx.workspaceId }, { clientId, cursor, limit: 2 });
+      const page = await clientTimeline(
+        handle.db,
+        { workspaceId: ctx.workspaceId },
+        { clientId, cursor, limit: 2 },
+      );
       expect(page).not.toBeNull();
       types.push(...page!.items.map((e) => e.type));
       cursor = page!.nextCursor;
@@ -95,20 +112,43 @@ describe('history of a client', () => {
   });
 
   it.each([
-    ['interaction', () => addInteraction(handle.db, foreign, { clientId, kind: 'note', at: at('2026-01-01T00:00:00Z') })],
-    ['purchase', () => addPurchase(handle.db, foreign, { clientId, at: at('2026-01-01T00:00:00Z'), amountKopecks: 100 })],
-    ['payment', () => addPayment(handle.db, foreign, { clientId, at: at('2026-01-01T00:00:00Z'), amountKopecks: 100 })],
+    [
+      'interaction',
+      () => addInteraction(handle.db, foreign, { clientId, kind: 'note', at: at('2026-01-01T00:00:00Z') }),
+    ],
+    [
+      'purchase',
+      () => addPurchase(handle.db, foreign, { clientId, at: at('2026-01-01T00:00:00Z'), amountKopecks: 100 }),
+    ],
+    [
+      'payment',
+      () => addPayment(handle.db, foreign, { clientId, at: at('2026-01-01T00:00:00Z'), amountKopecks: 100 }),
+    ],
     ['task', () => addTask(handle.db, foreign, { clientId, title: 'x' })],
   ])('refuses a %s on a client of another workspace', async (_name, act) => {
     expect(await act()).toMatchObject({ ok: false, error: { code: 'not_found', entity: 'client' } });
   });
 
   it('refuses a payment against a purchase of another client', async () => {
-    const other = await createClient(handle.db, ctx, { kind: 'company', legalName: 'ООО Ромашка', displayName: 'ООО Ромашка', matchKey: 'romashka' });
+    const other = await createClient(handle.db, ctx, {
+      kind: 'company',
+      legalName: 'ООО Ромашка',
+      displayName: 'ООО Ромашка',
+      matchKey: 'romashka',
+    });
     if (!other.ok) throw new Error('seed');
-    const purchase = await addPurchase(handle.db, ctx, { clientId: other.value.id, at: at('2026-01-01T00:00:00Z'), amountKopecks: 100 });
+    const purchase = await addPurchase(handle.db, ctx, {
+      clientId: other.value.id,
+      at: at('2026-01-01T00:00:00Z'),
+      amountKopecks: 100,
+    });
     if (!purchase.ok) throw new Error('seed');
-    const payment = await addPayment(handle.db, ctx, { clientId, purchaseId: purchase.value.id, at: at('2026-01-02T00:00:00Z'), amountKopecks: 100 });
+    const payment = await addPayment(handle.db, ctx, {
+      clientId,
+      purchaseId: purchase.value.id,
+      at: at('2026-01-02T00:00:00Z'),
+      amountKopecks: 100,
+    });
     expect(payment).toMatchObject({ ok: false, error: { code: 'not_found', entity: 'purchase' } });
   });
 
@@ -116,8 +156,12 @@ describe('history of a client', () => {
     const facts = (await loadClientFacts(handle.db, ctx.workspaceId, [clientId])).get(clientId)!;
     expect(facts.tags).toEqual(['vip']);
     expect(facts.purchases).toEqual([{ at: at('2026-03-02T10:00:00Z'), amountKopecks: 1_250_000 }]);
-    expect(facts.interactions).toEqual([{ at: at('2026-03-01T10:00:00Z'), kind: 'call', direction: 'outbound' }]);
-    expect(facts.consents).toEqual([{ channel: 'sms', purpose: 'marketing', granted: true, at: at('2026-03-04T10:00:00Z') }]);
+    expect(facts.interactions).toEqual([
+      { at: at('2026-03-01T10:00:00Z'), kind: 'call', direction: 'outbound' },
+    ]);
+    expect(facts.consents).toEqual([
+      { channel: 'sms', purpose: 'marketing', granted: true, at: at('2026-03-04T10:00:00Z') },
+    ]);
     expect(facts.tasks.length).toBeGreaterThanOrEqual(2);
     expect(await loadClientFacts(handle.db, foreign.workspaceId, [clientId])).toEqual(new Map());
   });

@@ -1,4 +1,11 @@
-import type { ConsentProof, ConsentPurpose, ContactChannel, InteractionDirection, InteractionKind, Result } from '@cb/domain';
+import type {
+  ConsentProof,
+  ConsentPurpose,
+  ContactChannel,
+  InteractionDirection,
+  InteractionKind,
+  Result,
+} from '@cb/domain';
 import { fail, ok } from '@cb/domain';
 import { and, asc, desc, eq, isNull, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../client.ts';
@@ -53,7 +60,9 @@ export function addInteraction(db: Executor, ctx: MutationContext, data: Interac
         workspaceId: ctx.workspaceId,
         clientId: data.clientId,
         kind: data.kind,
-        direction: data.direction ?? (data.kind === 'inbound_request' || data.kind === 'web_form' ? 'inbound' : 'outbound'),
+        direction:
+          data.direction ??
+          (data.kind === 'inbound_request' || data.kind === 'web_form' ? 'inbound' : 'outbound'),
         at: data.at,
         summary: data.summary ?? null,
         authorId: ctx.actor.kind === 'user' ? ctx.actor.id : null,

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { matchKey } from '@cb/domain';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase, seedWorkspace, type TestDatabase } from '../testing/index.ts';
 import { type ClientSort, listClients } from './client-list.ts';
 import { searchClients } from './client-search.ts';
@@ -13,10 +13,28 @@ let otherCtx: MutationContext;
 const ids: Record<string, string> = {};
 
 const people: [string, string, string | null, Partial<ClientWrite>][] = [
-  ['Фёдоров', 'Алексей', 'Москва', { tags: ['vip'], phones: [{ e164: '+79161234567', raw: '8 (916) 123-45-67', type: 'mobile', verifiedAt: null }] }],
-  ['Иванова', 'Мария', 'Казань', { emails: [{ address: 'maria.ivanova@example.ru', type: 'work', verifiedAt: null }] }],
+  [
+    'Фёдоров',
+    'Алексей',
+    'Москва',
+    {
+      tags: ['vip'],
+      phones: [{ e164: '+79161234567', raw: '8 (916) 123-45-67', type: 'mobile', verifiedAt: null }],
+    },
+  ],
+  [
+    'Иванова',
+    'Мария',
+    'Казань',
+    { emails: [{ address: 'maria.ivanova@example.ru', type: 'work', verifiedAt: null }] },
+  ],
   ['Щукин', 'Дмитрий', 'москва', { tags: ['opt'], source: { channel: 'referral' } }],
-  ['Smith', 'John', 'London', { phones: [{ e164: '+442079460958', raw: '+44 20 7946 0958', type: 'work', verifiedAt: null }] }],
+  [
+    'Smith',
+    'John',
+    'London',
+    { phones: [{ e164: '+442079460958', raw: '+44 20 7946 0958', type: 'work', verifiedAt: null }] },
+  ],
   ['Петров', 'Пётр', null, { tags: ['vip', 'opt'], source: { channel: 'purchased_list' } }],
   ['Сидорова', 'Анна', 'Тверь', {}],
   ['Кузнецов', 'Олег', 'Казань', { source: { channel: 'web_form' } }],
@@ -56,7 +74,11 @@ async function walk(sort: ClientSort, pageSize: number) {
   const seen: string[] = [];
   let cursor: string | null = null;
   for (let page = 0; page < 20; page++) {
-    const result = await listClients(handle.db, { workspaceId: ctx.workspaceId }, { sort, cursor, limit: pageSize });
+    const result = await listClients(
+      handle.db,
+      { workspaceId: ctx.workspaceId },
+      { sort, cursor, limit: pageSize },
+    );
     if (!result.ok) throw new Error(result.error.message);
     seen.push(...result.value.items.map((i) => i.displayName));
     cursor = result.value.nextCursor;
@@ -91,14 +113,22 @@ describe('listClients', () => {
     [{ stage: ['prospect'] }, people.map((p) => p[0])],
     [{ temperature: ['hot'] }, []],
   ] as const)('filters by %j', async (filter, expected) => {
-    const result = await listClients(handle.db, { workspaceId: ctx.workspaceId }, { filter: { ...filter } as never, limit: 50 });
+    const result = await listClients(
+      handle.db,
+      { workspaceId: ctx.workspaceId },
+      { filter: { ...filter } as never, limit: 50 },
+    );
     if (!result.ok) throw new Error(result.error.message);
     const names = result.value.items.map((i) => i.displayName.split(' ')[0]).sort();
     expect(names).toEqual([...expected].sort());
   });
 
   it('returns the primary phone and e-mail on each row', async () => {
-    const result = await listClients(handle.db, { workspaceId: ctx.workspaceId }, { filter: { tags: ['vip'] } });
+    const result = await listClients(
+      handle.db,
+      { workspaceId: ctx.workspaceId },
+      { filter: { tags: ['vip'] } },
+    );
     if (!result.ok) throw new Error(result.error.message);
     const fedorov = result.value.items.find((i) => i.id === ids['Фёдоров']);
     expect(fedorov).toMatchObject({ phone: '+79161234567', email: null, city: 'Москва' });
@@ -141,6 +171,8 @@ describe('searchClients', () => {
   });
 
   it('finds nothing for an unrelated word', async () => {
-    expect(await searchClients(handle.db, { workspaceId: ctx.workspaceId }, { q: 'Зеленоградский' })).toEqual([]);
+    expect(await searchClients(handle.db, { workspaceId: ctx.workspaceId }, { q: 'Зеленоградский' })).toEqual(
+      [],
+    );
   });
 });

@@ -4,7 +4,11 @@ import { outbox } from '../schema/outbox.ts';
 export const RECOMPUTE_CLIENT = 'client.recompute';
 
 /** Asks the worker to recompute a client's stage, temperature and segments (same transaction). */
-export async function enqueueRecompute(db: Executor, workspaceId: string, clientIds: string[]): Promise<void> {
+export async function enqueueRecompute(
+  db: Executor,
+  workspaceId: string,
+  clientIds: string[],
+): Promise<void> {
   if (clientIds.length === 0) return;
   await db
     .insert(outbox)

@@ -74,11 +74,32 @@ function toEntry(r: Row): TimelineEntry {
     case 'interaction':
       return { type: r.type, id: r.id, at, kind: r.kind!, direction: r.direction!, summary: r.text };
     case 'purchase':
-      return { type: r.type, id: r.id, at, amountKopecks: Number(r.amount), currency: r.currency!.trim(), note: r.text };
+      return {
+        type: r.type,
+        id: r.id,
+        at,
+        amountKopecks: Number(r.amount),
+        currency: r.currency!.trim(),
+        note: r.text,
+      };
     case 'payment':
-      return { type: r.type, id: r.id, at, amountKopecks: Number(r.amount), currency: r.currency!.trim(), method: r.text };
+      return {
+        type: r.type,
+        id: r.id,
+        at,
+        amountKopecks: Number(r.amount),
+        currency: r.currency!.trim(),
+        method: r.text,
+      };
     case 'task':
-      return { type: r.type, id: r.id, at, title: r.text!, dueAt: toDate(r.due_at), doneAt: toDate(r.done_at) };
+      return {
+        type: r.type,
+        id: r.id,
+        at,
+        title: r.text!,
+        dueAt: toDate(r.due_at),
+        doneAt: toDate(r.done_at),
+      };
     case 'consent':
       return { type: r.type, id: r.id, at, channel: r.kind!, purpose: r.direction!, granted: r.granted! };
   }

@@ -23,19 +23,23 @@ export async function updateWorkspaceSettings(db: Executor, id: string, settings
   return row ?? null;
 }
 
-export async function createUser(db: Executor, data: { email: string; name: string; passwordHash?: string | null }) {
+export async function createUser(
+  db: Executor,
+  data: { email: string; name: string; passwordHash?: string | null },
+) {
   const [row] = await db
     .insert(users)
-    .values({ email: data.email.trim().toLowerCase(), name: data.name, passwordHash: data.passwordHash ?? null })
+    .values({
+      email: data.email.trim().toLowerCase(),
+      name: data.name,
+      passwordHash: data.passwordHash ?? null,
+    })
     .returning();
   return row!;
 }
 
 export async function findUserByEmail(db: Executor, email: string) {
-  const [row] = await db
-    .select()
-    .from(users)
-    .where(eq(users.email, email.trim().toLowerCase()));
+  const [row] = await db.select().from(users).where(eq(users.email, email.trim().toLowerCase()));
   return row ?? null;
 }
 
@@ -58,7 +62,13 @@ export async function getMembership(db: Executor, workspaceId: string, userId: s
 
 export async function listMembers(db: Executor, workspaceId: string) {
   return db
-    .select({ userId: users.id, email: users.email, name: users.name, role: memberships.role, since: memberships.createdAt })
+    .select({
+      userId: users.id,
+      email: users.email,
+      name: users.name,
+      role: memberships.role,
+      since: memberships.createdAt,
+    })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(eq(memberships.workspaceId, workspaceId))

@@ -18,3 +18,5 @@ export * from './temperature-history.ts';
 export * from './users.ts';
 export * from './workspaces.ts';
 export * from './outbox.ts';
+export * from './sign-in-attempts.ts';
+export * from './invites.ts';

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** The API's whole configuration, read and validated here and nowhere else. */
+const ZEnv = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  /** A PostgreSQL server; when unset the API runs on embedded PGlite in CB_DATA_DIR. */
+  DATABASE_URL: z.string().url().optional(),
+  CB_DATA_DIR: z.string().min(1).default('./.data'),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** The address people open in a browser; invite links and the start-up message use it. */
+  PUBLIC_URL: z.string().url().optional(),
+  /** Behind a reverse proxy: take the client's IP (for sign-in rate limits) from X-Forwarded-For. */
+  TRUST_PROXY: flag.default(false),
+  /** The built web app served at `/` in production; default `apps/web/dist` of this repository. */
+  WEB_DIST_DIR: z.string().min(1).optional(),
+  /** Session cookies live this many days. */
+  SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+});
+export type Env = z.infer<typeof ZEnv>;
+
+/** Parses the environment; a bad value stops start-up with a message naming the variable. */
+export function readEnv(source: Record<string, string | undefined> = process.env): Env {
+  const parsed = ZEnv.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new EnvError(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+export class EnvError extends Error {}

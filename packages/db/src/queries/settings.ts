@@ -1,0 +1,71 @@
+import { eq } from 'drizzle-orm';
+import type { Executor } from '../client.ts';
+import { outbox } from '../schema/outbox.ts';
+import { type WorkspaceSettings, workspaces } from '../schema/workspaces.ts';
+import { writeAudit } from './audit.ts';
+import type { MutationContext } from './context.ts';
+
+/** Outbox topic: reassess the temperature of every client of a workspace (after a policy change). */
+export const RECOMPUTE_WORKSPACE_TEMPERATURE = 'workspace.recompute_temperature';
+
+/** The stored temperature policy as it is (unvalidated; null means the default policy). */
+export async function getTemperaturePolicy(db: Executor, workspaceId: string): Promise<unknown> {
+  const [row] = await db
+    .select({ policy: workspaces.temperaturePolicy })
+    .from(workspaces)
+    .where(eq(workspaces.id, workspaceId));
+  return row?.policy ?? null;
+}
+
+/**
+ * Stores a policy (already validated by `@cb/domain`), with its audit row, and asks the worker to
+ * reassess every client of the workspace, all in one transaction.
+ */
+export async function setTemperaturePolicy(
+  db: Executor,
+  ctx: MutationContext,
+  policy: unknown,
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    const before = await getTemperaturePolicy(tx, ctx.workspaceId);
+    await tx.update(workspaces).set({ temperaturePolicy: policy }).where(eq(workspaces.id, ctx.workspaceId));
+    await writeAudit(tx, ctx, {
+      action: 'temperature_policy.set',
+      entity: 'workspace',
+      entityId: ctx.workspaceId,
+      before,
+      after: policy,
+    });
+    await tx.insert(outbox).values({
+      workspaceId: ctx.workspaceId,
+      topic: RECOMPUTE_WORKSPACE_TEMPERATURE,
+      payload: { workspaceId: ctx.workspaceId },
+    });
+  });
+}
+
+/** Merges the given settings into the workspace's, with an audit row; returns the result. */
+export async function changeWorkspaceSettings(
+  db: Executor,
+  ctx: MutationContext,
+  patch: WorkspaceSettings,
+): Promise<WorkspaceSettings> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .select({ settings: workspaces.settings })
+      .from(workspaces)
+      .where(eq(workspaces.id, ctx.workspaceId))
+      .for('update');
+    const before = row?.settings ?? {};
+    const after: WorkspaceSettings = { ...before, ...patch };
+    await tx.update(workspaces).set({ settings: after }).where(eq(workspaces.id, ctx.workspaceId));
+    await writeAudit(tx, ctx, {
+      action: 'workspace.settings',
+      entity: 'workspace',
+      entityId: ctx.workspaceId,
+      before,
+      after,
+    });
+    return after;
+  });
+}
