@@ -4,3 +4,5 @@ export * from './raw.ts';
 export * as schema from './schema/index.ts';
 export * from './seed/index.ts';
 export * from './segments/index.ts';
+export * from './temperature/index.ts';
+export * from './recompute/index.ts';

@@ -1,0 +1,2 @@
+export * from './baseline.ts';
+export * from './recompute.ts';
