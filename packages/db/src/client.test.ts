@@ -18,7 +18,14 @@ describe('createDatabase', () => {
       sql`select table_name from information_schema.tables where table_schema = 'public' order by 1`,
     );
     expect(tables.map((r) => r.table_name)).toEqual(
-      expect.arrayContaining(['clients', 'client_phones', 'consents', 'segment_members', 'audit_log', 'outbox']),
+      expect.arrayContaining([
+        'clients',
+        'client_phones',
+        'consents',
+        'segment_members',
+        'audit_log',
+        'outbox',
+      ]),
     );
     const [trgm] = await queryRows<{ similarity: number }>(
       handle.db,

@@ -12,17 +12,24 @@ export type ClientSearchParams = {
   /** Region for reading phones written without a country code (the workspace's, default RU). */
   region?: string | undefined;
   limit?: number | undefined;
-  /** Word-similarity threshold for typo-tolerant name matches (0..1). */
+  /** Trigram similarity a lexicon word needs to count as a spelling of a query word (0..1). */
   threshold?: number | undefined;
 };
+
+/** A name query uses its first words only: a full name has at most four. */
+const MAX_NAME_TOKENS = 4;
+/** Spellings of one query word taken from the lexicon, best first. */
+const WORDS_PER_TOKEN = 30;
 
 export type ClientSearchHit = ClientListItem & { rank: number; matchedBy: 'phone' | 'email' | 'name' };
 
 /**
- * Finds clients by phone in any written form, by e-mail, or by name with typos (pg_trgm word
- * similarity on the display name and on the transliterated match key). Each way of matching is its
- * own indexed branch of a UNION, so none of them forces a scan of the whole base; exact phone and
- * e-mail hits rank first.
+ * Finds clients by phone in any written form, by e-mail, or by name with typos and in either script.
+ * A name query is folded to its match key (`Фёдоров` and `Fedorov` both become `fedorov`); each word
+ * is looked up by trigram similarity in the workspace's lexicon of name words, and clients are found
+ * by exact words through a GIN index — so a typo costs the same on a base of a million as on a
+ * hundred. Each way of matching is its own indexed branch of a UNION; exact phone and e-mail hits
+ * rank first.
  */
 export async function searchClients(
   db: Executor,
@@ -39,26 +46,45 @@ export async function searchClients(
   const threshold = params.threshold ?? 0.3;
   const ws = scope.workspaceId;
 
-  const branches: SQL[] = [
-    sql`select id, word_similarity(${q}, display_name) as rank, 'name' as how from clients
-        where workspace_id = ${ws} and ${q} <% display_name`,
-  ];
-  if (key) {
-    branches.push(sql`select id, word_similarity(${key}, match_key) as rank, 'name' as how from clients
-        where workspace_id = ${ws} and ${key} <% match_key`);
-  }
+  const branches: SQL[] = [];
   if (phoneE164) {
-    branches.push(sql`select client_id as id, 2.0::real as rank, 'phone' as how from client_phones
+    branches.push(sql`select client_id as id, 2.0::float8 as rank, 'phone' as how from client_phones
         where workspace_id = ${ws} and e164 = ${phoneE164}`);
   }
   if (email) {
-    branches.push(sql`select client_id as id, case when address = ${email} then 2.0 else 1.5 end::real as rank,
+    branches.push(sql`select client_id as id, case when address = ${email} then 2.0 else 1.5 end::float8 as rank,
         'email' as how from client_emails where workspace_id = ${ws} and starts_with(address, ${email})`);
   }
+  // A phone or an e-mail is not a name: its digits and dots would only find noise.
+  const tokens = key && !phoneE164 && !email ? key.split(' ').slice(0, MAX_NAME_TOKENS) : [];
 
   return db.transaction(async (tx) => {
-    // `<%` uses the GIN trigram index with this threshold; set_config(…, true) is transaction-local.
-    await tx.execute(sql`select set_config('pg_trgm.word_similarity_threshold', ${String(threshold)}, true)`);
+    if (tokens.length > 0) {
+      // Each word of the query finds its spellings in the workspace's small lexicon of name words
+      // (trigram `%` with this threshold, set transaction-locally, or a prefix while typing)…
+      await tx.execute(sql`select set_config('pg_trgm.similarity_threshold', ${String(threshold)}, true)`);
+      const wordSets = await queryRows<{ words: string[] }>(
+        tx,
+        sql`select array_agg(w.word) as words
+            from unnest(${sql.param(tokens)}::text[]) with ordinality as t(token, i)
+            cross join lateral (
+              select word from name_words
+              where workspace_id = ${ws} and (word % t.token or starts_with(word, t.token))
+              order by similarity(word, t.token) desc limit ${WORDS_PER_TOKEN}
+            ) w
+            group by t.i`,
+      );
+      // …then the clients carrying one spelling of every word the lexicon knows (GIN on name_tokens).
+      if (wordSets.length > 0) {
+        const every = sql.join(
+          wordSets.map((set) => sql`name_tokens && ${sql.param(set.words)}::text[]`),
+          sql` and `,
+        );
+        branches.push(sql`(select id, similarity(match_key, ${key})::float8 as rank, 'name' as how from clients
+            where workspace_id = ${ws} and ${every} order by 2 desc, id limit ${limit * 3})`);
+      }
+    }
+    if (branches.length === 0) return [];
     const hits = await queryRows<{ id: string; rank: number; how: 'phone' | 'email' | 'name' }>(
       tx,
       sql`select id, max(rank)::float8 as rank, (array_agg(how order by rank desc))[1] as how

@@ -49,6 +49,8 @@ export const clients = pgTable(
     displayName: text('display_name').notNull(),
     /** Case-, ё- and script-folded name (`@cb/domain` matchKey): Фёдоров and Fedorov meet here. */
     matchKey: text('match_key').notNull(),
+    /** The match key's words, for name search through the `name_words` lexicon (GIN-indexed). */
+    nameTokens: text('name_tokens').array().generatedAlwaysAs(sql`string_to_array(match_key, ' ')`),
     city: text('city'),
     address: text('address'),
     tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
@@ -79,8 +81,7 @@ export const clients = pgTable(
     index('clients_workspace_created_idx').on(t.workspaceId, t.createdAt, t.id),
     index('clients_workspace_name_idx').on(t.workspaceId, t.displayName, t.id),
     index('clients_match_key_idx').on(t.workspaceId, t.matchKey),
-    index('clients_display_name_trgm_idx').using('gin', sql`${t.displayName} gin_trgm_ops`),
-    index('clients_match_key_trgm_idx').using('gin', sql`${t.matchKey} gin_trgm_ops`),
+    index('clients_name_tokens_idx').using('gin', t.nameTokens),
     index('clients_inn_idx').on(t.workspaceId, t.inn),
     index('clients_owner_idx').on(t.workspaceId, t.ownerId),
     index('clients_batch_idx').on(t.sourceBatchId),

@@ -16,8 +16,15 @@ export async function seedWorkspace(
     name: options.name ?? `Workspace ${counter}`,
     settings: options.settings ?? {},
   });
-  const user = await createUser(db, { email: `user${counter}-${workspace.id.slice(0, 8)}@example.com`, name: `User ${counter}` });
+  const user = await createUser(db, {
+    email: `user${counter}-${workspace.id.slice(0, 8)}@example.com`,
+    name: `User ${counter}`,
+  });
   await addMembership(db, { workspaceId: workspace.id, userId: user.id, role: options.role ?? 'owner' });
-  const ctx: MutationContext = { workspaceId: workspace.id, actor: { kind: 'user', id: user.id }, requestId: `test-${counter}` };
+  const ctx: MutationContext = {
+    workspaceId: workspace.id,
+    actor: { kind: 'user', id: user.id },
+    requestId: `test-${counter}`,
+  };
   return { workspace, user, ctx };
 }
