@@ -41,6 +41,11 @@ export type CreateDatabaseOptions = {
   maxConnections?: number;
   /** A PGlite data folder dump to start from (tests load a migrated template this way). */
   loadDataDir?: Blob;
+  /**
+   * Called when an idle pooled connection fails (server restart, admin termination). The pool
+   * drops that connection and opens a new one on demand; without a listener Node would crash.
+   */
+  onPoolError?: (error: Error) => void;
 };
 
 export async function openPglite(dataDir: string, loadDataDir?: Blob): Promise<PGlite> {
@@ -61,6 +66,11 @@ export async function createDatabase(options: CreateDatabaseOptions = {}): Promi
   const shouldMigrate = options.migrate ?? true;
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.maxConnections ?? 10 });
+    pool.on(
+      'error',
+      options.onPoolError ??
+        ((error) => process.stderr.write(`[db] idle connection lost: ${error.message}\n`)),
+    );
     const db = drizzleNodePg(pool, { schema, casing: 'snake_case' }) as unknown as Database;
     try {
       if (shouldMigrate) {
