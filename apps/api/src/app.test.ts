@@ -87,6 +87,7 @@ describe('the tRPC caller', () => {
       resHeaders: new Headers(),
       now: () => new Date(),
       auth: null,
+      deadLetters: null,
     };
     const anonymous = createCaller(ctx);
     await expect(anonymous.clients.list()).rejects.toMatchObject({

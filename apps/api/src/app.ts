@@ -9,7 +9,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createLogger, type Logger } from './log.ts';
 import { appRouter } from './routers/index.ts';
-import { type ApiConfig, defaultApiConfig, resolveAuth } from './trpc/context.ts';
+import { type ApiConfig, type DeadLetterStore, defaultApiConfig, resolveAuth } from './trpc/context.ts';
 
 export type AppDeps = {
   database: DatabaseHandle;
@@ -21,6 +21,8 @@ export type AppDeps = {
   webDist?: string | null;
   /** The clock, replaceable in tests. */
   now?: () => Date;
+  /** The job queue's dead letters (the worker's queue); none when the process runs no queue. */
+  deadLetters?: DeadLetterStore | null;
 };
 
 type Vars = { Variables: { requestId: string; log: Logger } };
@@ -108,6 +110,7 @@ export function createApp(deps: AppDeps) {
         resHeaders,
         now,
         auth: await resolveAuth(deps.database.db, req.headers, now()),
+        deadLetters: deps.deadLetters ?? null,
       }),
       onError: ({ error, path, type }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR')

@@ -1,5 +1,5 @@
 import type { DatabaseHandle } from '@cb/db';
-import { RECOMPUTE_CLIENT } from '@cb/db';
+import { RECOMPUTE_CLIENT, RECOMPUTE_WORKSPACE } from '@cb/db';
 import type { JobInsert, PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -17,7 +17,7 @@ import { bossExecutor, inTransaction } from './session.ts';
 export const OUTBOX_TOPIC = {
   clientRecompute: RECOMPUTE_CLIENT,
   /** A whole workspace (e.g. its temperature policy changed); the row's workspace is the target. */
-  workspaceRecompute: 'workspace.recompute',
+  workspaceRecompute: RECOMPUTE_WORKSPACE,
 } as const;
 
 const ZClientTopicPayload = z.object({ clientId: z.uuid() });
@@ -130,7 +130,17 @@ export function planJobs(rows: OutboxRow[], clientsPerJob: number): JobPlan {
 }
 
 function deadLetter(row: OutboxRow, message: string): JobInsert<DirectDeadLetter> {
-  return { data: { queue: row.topic, data: row.payload, error: { message }, outboxId: Number(row.id) } };
+  // The workspace travels with the payload, so the API can show each workspace its own dead letters.
+  const payload =
+    typeof row.payload === 'object' && row.payload !== null ? row.payload : { payload: row.payload };
+  return {
+    data: {
+      queue: row.topic,
+      data: { ...payload, workspaceId: row.workspaceId },
+      error: { message },
+      outboxId: Number(row.id),
+    },
+  };
 }
 
 export type RelayLoop = {

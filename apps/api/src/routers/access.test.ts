@@ -100,6 +100,11 @@ const calls: Record<string, { input: (ids: Ids) => unknown; targetsA: boolean }>
   'fields.list': { input: () => undefined, targetsA: false },
   'fields.define': { input: () => ({ key: 'probe', label: 'Probe', type: 'text' }), targetsA: false },
   'audit.list': { input: () => ({ entity: 'client' }), targetsA: false },
+  'deadLetters.list': { input: () => ({}), targetsA: false },
+  'deadLetters.redrive': {
+    input: () => ({ ids: ['00000000-0000-4000-8000-000000000000'] }),
+    targetsA: false,
+  },
 };
 
 /** `auth.signOut` ends the caller's session, so it goes last. */

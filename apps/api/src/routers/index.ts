@@ -3,6 +3,7 @@ import { auditRouter } from './audit.ts';
 import { authRouter } from './auth.ts';
 import { clientsRouter } from './clients.ts';
 import { consentsRouter } from './consents.ts';
+import { deadLettersRouter } from './dead-letters.ts';
 import { fieldsRouter } from './fields.ts';
 import { interactionsRouter } from './interactions.ts';
 import { membersRouter } from './members.ts';
@@ -16,7 +17,6 @@ import { workspaceRouter } from './workspace.ts';
 /**
  * The whole API. A new entity gets its own router file and a line here; the access test walks
  * every procedure of this router, so a new one cannot go untested for cross-workspace access.
- * (`deadLetters` — failed background jobs, admin only — is added here by the worker's router.)
  */
 export const appRouter = router({
   auth: authRouter,
@@ -32,6 +32,7 @@ export const appRouter = router({
   temperature: temperatureRouter,
   fields: fieldsRouter,
   audit: auditRouter,
+  deadLetters: deadLettersRouter,
 });
 
 export type AppRouter = typeof appRouter;

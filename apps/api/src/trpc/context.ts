@@ -19,6 +19,26 @@ export const defaultApiConfig: ApiConfig = {
   signInLimits: { perEmail: 5, perIp: 20, windowMs: 15 * 60_000 },
 };
 
+/** A failed background job, as the operations view shows it. */
+export type DeadLetterView = {
+  id: string;
+  name: string;
+  data: unknown;
+  error: { name?: string; message: string } | null;
+  retries: number;
+  failedAt: Date;
+  createdAt: Date;
+};
+
+/**
+ * The job queue's dead letters, as far as the API needs them. The start process hands in the
+ * worker's pg-boss (embedded) or a queue client (server mode); without one the list is empty.
+ */
+export type DeadLetterStore = {
+  list(options: { limit: number; after?: string }): Promise<DeadLetterView[]>;
+  redrive(ids: string[]): Promise<number>;
+};
+
 /** Who is calling: a browser session (which may not have a workspace yet) or a personal API token. */
 export type Auth =
   | { kind: 'session'; user: SessionUser; tokenHash: string; workspaceId: string | null }
@@ -35,6 +55,7 @@ export type Context = {
   resHeaders: Headers;
   now: () => Date;
   auth: Auth | null;
+  deadLetters: DeadLetterStore | null;
 };
 
 /**

@@ -1,12 +1,9 @@
 import { eq } from 'drizzle-orm';
 import type { Executor } from '../client.ts';
-import { outbox } from '../schema/outbox.ts';
 import { type WorkspaceSettings, workspaces } from '../schema/workspaces.ts';
 import { writeAudit } from './audit.ts';
 import type { MutationContext } from './context.ts';
-
-/** Outbox topic: reassess the temperature of every client of a workspace (after a policy change). */
-export const RECOMPUTE_WORKSPACE_TEMPERATURE = 'workspace.recompute_temperature';
+import { enqueueWorkspaceRecompute } from './outbox.ts';
 
 /** The stored temperature policy as it is (unvalidated; null means the default policy). */
 export async function getTemperaturePolicy(db: Executor, workspaceId: string): Promise<unknown> {
@@ -36,11 +33,7 @@ export async function setTemperaturePolicy(
       before,
       after: policy,
     });
-    await tx.insert(outbox).values({
-      workspaceId: ctx.workspaceId,
-      topic: RECOMPUTE_WORKSPACE_TEMPERATURE,
-      payload: { workspaceId: ctx.workspaceId },
-    });
+    await enqueueWorkspaceRecompute(tx, ctx.workspaceId);
   });
 }
 
