@@ -1,12 +1,12 @@
+import type { DeadLetter } from '@cb/worker';
 import { z } from 'zod';
-import type { DeadLetterView } from '../trpc/context.ts';
 import { router, workspaceProcedure } from '../trpc/init.ts';
 import { toJson } from '../trpc/json.ts';
 
 /** How far one request reads into the queue's dead letters looking for this workspace's. */
 const SCAN = 1000;
 
-function belongsTo(letter: DeadLetterView, workspaceId: string): boolean {
+function belongsTo(letter: DeadLetter, workspaceId: string): boolean {
   const data = letter.data as { workspaceId?: unknown } | null;
   return typeof data === 'object' && data !== null && data.workspaceId === workspaceId;
 }

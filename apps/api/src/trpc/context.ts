@@ -1,4 +1,5 @@
 import { type Database, findApiToken, findSession, type SessionUser, touchApiToken } from '@cb/db';
+import type { DeadLetter } from '@cb/worker';
 import type { Logger } from 'pino';
 import { readCookie, SESSION_COOKIE } from '../auth/cookies.ts';
 import { API_TOKEN_PREFIX, hashSecret } from '../auth/tokens.ts';
@@ -19,23 +20,12 @@ export const defaultApiConfig: ApiConfig = {
   signInLimits: { perEmail: 5, perIp: 20, windowMs: 15 * 60_000 },
 };
 
-/** A failed background job, as the operations view shows it. */
-export type DeadLetterView = {
-  id: string;
-  name: string;
-  data: unknown;
-  error: { name?: string; message: string } | null;
-  retries: number;
-  failedAt: Date;
-  createdAt: Date;
-};
-
 /**
  * The job queue's dead letters, as far as the API needs them. The start process hands in the
  * worker's pg-boss (embedded) or a queue client (server mode); without one the list is empty.
  */
 export type DeadLetterStore = {
-  list(options: { limit: number; after?: string }): Promise<DeadLetterView[]>;
+  list(options: { limit: number; after?: string }): Promise<DeadLetter[]>;
   redrive(ids: string[]): Promise<number>;
 };
 

@@ -20,6 +20,15 @@ export type ClientSearchParams = {
 const MAX_NAME_TOKENS = 4;
 /** Spellings of one query word taken from the lexicon, best first. */
 const WORDS_PER_TOKEN = 30;
+/** Clients a name query ranks at most. */
+const NAME_CANDIDATES = 300;
+/** How far below the best spelling's similarity another spelling may be and still count. */
+const WORD_MARGIN = 0.25;
+
+/** `abc%` for LIKE, with the pattern characters of the input escaped. */
+function likePrefix(text: string): string {
+  return `${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
 
 export type ClientSearchHit = ClientListItem & { rank: number; matchedBy: 'phone' | 'email' | 'name' };
 
@@ -53,7 +62,7 @@ export async function searchClients(
   }
   if (email) {
     branches.push(sql`select client_id as id, case when address = ${email} then 2.0 else 1.5 end::float8 as rank,
-        'email' as how from client_emails where workspace_id = ${ws} and starts_with(address, ${email})`);
+        'email' as how from client_emails where workspace_id = ${ws} and address like ${likePrefix(email)}`);
   }
   // A phone or an e-mail is not a name: its digits and dots would only find noise.
   const tokens = key && !phoneE164 && !email ? key.split(' ').slice(0, MAX_NAME_TOKENS) : [];
@@ -63,15 +72,22 @@ export async function searchClients(
       // Each word of the query finds its spellings in the workspace's small lexicon of name words
       // (trigram `%` with this threshold, set transaction-locally, or a prefix while typing)…
       await tx.execute(sql`select set_config('pg_trgm.similarity_threshold', ${String(threshold)}, true)`);
+      // A word that starts with what was typed counts as a full match (typing `Смир` finds Смирнов);
+      // only spellings close to the best one are kept, so a common surname does not drag in its
+      // loose neighbours (and their thousands of clients).
       const wordSets = await queryRows<{ words: string[] }>(
         tx,
         sql`select array_agg(w.word) as words
             from unnest(${sql.param(tokens)}::text[]) with ordinality as t(token, i)
             cross join lateral (
-              select word from name_words
-              where workspace_id = ${ws} and (word % t.token or starts_with(word, t.token))
-              order by similarity(word, t.token) desc limit ${WORDS_PER_TOKEN}
+              select word, score, max(score) over () as best from (
+                select word, case when starts_with(word, t.token) then 1.0 else similarity(word, t.token) end as score
+                from name_words
+                where workspace_id = ${ws} and (word % t.token or starts_with(word, t.token))
+                order by 2 desc limit ${WORDS_PER_TOKEN}
+              ) candidates
             ) w
+            where w.score >= w.best - ${WORD_MARGIN}
             group by t.i`,
       );
       // …then the clients carrying one spelling of every word the lexicon knows (GIN on name_tokens).
@@ -80,8 +96,13 @@ export async function searchClients(
           wordSets.map((set) => sql`name_tokens && ${sql.param(set.words)}::text[]`),
           sql` and `,
         );
-        branches.push(sql`(select id, similarity(match_key, ${key})::float8 as rank, 'name' as how from clients
-            where workspace_id = ${ws} and ${every} order by 2 desc, id limit ${limit * 3})`);
+        // Ranked among a bounded set of candidates: a query for a common surname alone matches
+        // thousands of clients who all match it equally well, and reading them all would cost
+        // heap pages, not relevance. Adding a first name narrows the set through the index.
+        branches.push(sql`(select id, similarity(match_key, ${key})::float8 as rank, 'name' as how
+            from (select id, match_key from clients where workspace_id = ${ws} and ${every}
+                  limit ${NAME_CANDIDATES}) candidates
+            order by 2 desc, id limit ${limit * 3})`);
       }
     }
     if (branches.length === 0) return [];

@@ -1,4 +1,5 @@
 import type { EmailType } from '@cb/domain';
+import { sql } from 'drizzle-orm';
 import { index, integer, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { clients } from './clients.ts';
 import { id, tstz, workspaceId } from './columns.ts';
@@ -19,6 +20,8 @@ export const clientEmails = pgTable(
   },
   (t) => [
     index('client_emails_address_idx').on(t.workspaceId, t.address),
+    // Prefix search (`address like 'ivan%'`) whatever the database's collation.
+    index('client_emails_prefix_idx').on(t.workspaceId, sql`${t.address} text_pattern_ops`),
     index('client_emails_client_idx').on(t.clientId),
   ],
 );

@@ -80,8 +80,13 @@ export const clients = pgTable(
   (t) => [
     index('clients_workspace_created_idx').on(t.workspaceId, t.createdAt, t.id),
     index('clients_workspace_name_idx').on(t.workspaceId, t.displayName, t.id),
+    // The list's "by temperature" sort (unassessed clients sort as -1), keyset-paged on id.
+    index('clients_workspace_score_idx').on(t.workspaceId, sql`coalesce(${t.temperatureScore}, -1)`, t.id),
+    index('clients_workspace_updated_idx').on(t.workspaceId, t.updatedAt, t.id),
     index('clients_match_key_idx').on(t.workspaceId, t.matchKey),
-    index('clients_name_tokens_idx').using('gin', t.nameTokens),
+    // No fast-update pending list: a mass update (a full recompute) would otherwise leave every
+    // search scanning a long unsorted list until vacuum; search latency matters more than write speed.
+    index('clients_name_tokens_idx').using('gin', t.nameTokens).with({ fastupdate: false }),
     index('clients_inn_idx').on(t.workspaceId, t.inn),
     index('clients_owner_idx').on(t.workspaceId, t.ownerId),
     index('clients_batch_idx').on(t.sourceBatchId),
