@@ -17,7 +17,7 @@ import {
   type SeedData,
   schema,
 } from '@cb/db';
-import type { SegmentRule } from '@cb/domain';
+import { matchKey, type SegmentRule } from '@cb/domain';
 import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
@@ -195,29 +195,43 @@ function bareApp(handle: DatabaseHandle, workspaceId: string) {
     return c.json({ items: rows });
   });
   app.get('/bare/search', async (c) => {
+    // The same plan as clients.search, written by hand without the API around it: a phone is an
+    // exact lookup, an e-mail a prefix on its pattern index, a name goes through the lexicon.
     const q = c.req.query('q') ?? '';
     const digits = q.replace(/\D/g, '');
     const rows = await handle.db.transaction(async (tx) => {
-      if (digits.length === 11 && !/[a-zа-я]/i.test(q)) {
-        const e164 = `+7${digits.slice(1)}`;
+      if (digits.length === 11 && !/[a-zа-яё]/i.test(q)) {
         return queryRows(
           tx,
           sql`select c.id, c.display_name from client_phones p join clients c on c.id = p.client_id
-              where p.workspace_id = ${workspaceId}::uuid and p.e164 = ${e164} limit 20`,
+              where p.workspace_id = ${workspaceId}::uuid and p.e164 = ${`+7${digits.slice(1)}`} limit 20`,
         );
       }
       if (q.includes('@')) {
         return queryRows(
           tx,
           sql`select c.id, c.display_name from client_emails e join clients c on c.id = e.client_id
-              where e.workspace_id = ${workspaceId}::uuid and starts_with(e.address, ${q.toLowerCase()}) limit 20`,
+              where e.workspace_id = ${workspaceId}::uuid and e.address like ${`${q.toLowerCase()}%`} limit 20`,
         );
       }
-      await tx.execute(sql`select set_config('pg_trgm.word_similarity_threshold', '0.3', true)`);
+      const key = matchKey(q);
+      const tokens = key.split(' ').slice(0, 4);
+      await tx.execute(sql`select set_config('pg_trgm.similarity_threshold', '0.3', true)`);
+      const sets = await queryRows<{ words: string[] }>(
+        tx,
+        sql`select array_agg(word) as words from unnest(${sql.param(tokens)}::text[]) with ordinality t(token, i)
+            cross join lateral (select word from name_words where workspace_id = ${workspaceId}::uuid
+              and (word % t.token or starts_with(word, t.token))
+              order by similarity(word, t.token) desc limit 3) w group by t.i`,
+      );
+      if (sets.length === 0) return [];
+      const every = sql.join(
+        sets.map((set) => sql`name_tokens && ${sql.param(set.words)}::text[]`),
+        sql` and `,
+      );
       return queryRows(
         tx,
-        sql`select id, display_name from clients where workspace_id = ${workspaceId}::uuid and ${q} <% display_name
-            order by word_similarity(${q}, display_name) desc, id limit 20`,
+        sql`select id, display_name from clients where workspace_id = ${workspaceId}::uuid and ${every} limit 20`,
       );
     });
     return c.json({ items: rows });

@@ -21,7 +21,7 @@ const MAX_NAME_TOKENS = 4;
 /** Spellings of one query word taken from the lexicon, best first. */
 const WORDS_PER_TOKEN = 30;
 /** Clients a name query ranks at most. */
-const NAME_CANDIDATES = 300;
+const NAME_CANDIDATES = 200;
 /** How far below the best spelling's similarity another spelling may be and still count. */
 const WORD_MARGIN = 0.25;
 
