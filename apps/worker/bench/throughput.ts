@@ -4,7 +4,7 @@
  * job processing through `startWorker` with a no-op processor (jobs/s), at a few batch sizes.
  */
 import { randomUUID } from 'node:crypto';
-import { createClient, createDatabase, type DatabaseHandle, enqueueRecompute } from '@cb/db';
+import { createClient, createDatabase, type DatabaseHandle, enqueueRecompute, execute } from '@cb/db';
 import { seedWorkspace } from '@cb/db/testing';
 import pino from 'pino';
 import { z } from 'zod';
@@ -12,7 +12,6 @@ import { connectBoss } from '../src/boss.ts';
 import { QUEUE } from '../src/jobs.ts';
 import { defineProcessor } from '../src/processors/index.ts';
 import { relayOutbox } from '../src/relay.ts';
-import { execute } from '../src/session.ts';
 import { startWorker } from '../src/worker.ts';
 
 const logger = pino({ level: 'warn' });

@@ -1,10 +1,10 @@
+import { execute } from '@cb/db';
 import { openTestDatabase, seedWorkspace, type TestDatabase } from '@cb/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { listDeadLetters, redriveDeadLetters } from './dead-letters.ts';
 import { QUEUE } from './jobs.ts';
 import { defaultProcessors, defineProcessor } from './processors/index.ts';
-import { execute } from './session.ts';
 import { quietLogger, waitFor } from './testing/helpers.ts';
 import { startWorker, type Worker } from './worker.ts';
 

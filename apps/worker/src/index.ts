@@ -3,6 +3,8 @@
  * temperatures and segments. Embedded mode: the API calls `startWorker` with its PGlite handle.
  * Server mode: `main.ts` runs standalone workers; an API process lists dead letters through `openQueue`.
  */
+
+export { countPendingOutbox } from '@cb/db';
 export { connectBoss, DEFAULT_RETRY, type RetryPolicy } from './boss.ts';
 export {
   type DeadLetter,
@@ -11,8 +13,6 @@ export {
   redriveDeadLetters,
 } from './dead-letters.ts';
 export * from './jobs.ts';
-
-export { countPendingOutbox } from './outbox-store.ts';
 export {
   type AnyProcessor,
   defaultProcessors,

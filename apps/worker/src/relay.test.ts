@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { enqueueRecompute } from '@cb/db';
+import { countPendingOutbox, enqueueRecompute, execute, type OutboxRow } from '@cb/db';
 import { openTestDatabase, seedWorkspace, type TestDatabase } from '@cb/db/testing';
 import type { PgBoss } from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectBoss } from './boss.ts';
 import { type ClientRecompute, QUEUE, type WorkspaceRecompute } from './jobs.ts';
-import { countPendingOutbox, type OutboxRow } from './outbox-store.ts';
 import { OUTBOX_TOPIC, planJobs, relayOutbox } from './relay.ts';
-import { execute } from './session.ts';
 import { quietLogger } from './testing/helpers.ts';
 
 const W1 = '00000000-0000-4000-8000-000000000001';

@@ -1,8 +1,16 @@
 import type { DatabaseHandle } from '@cb/db';
-import { RECOMPUTE_CLIENT, RECOMPUTE_WORKSPACE } from '@cb/db';
+import {
+  claimPendingOutbox,
+  inTransaction,
+  markOutboxRelayed,
+  type OutboxRow,
+  RECOMPUTE_CLIENT,
+  RECOMPUTE_WORKSPACE,
+} from '@cb/db';
 import type { JobInsert, PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { bossExecutor } from './boss-executor.ts';
 import {
   type ClientRecompute,
   type DirectDeadLetter,
@@ -10,8 +18,6 @@ import {
   QUEUE,
   type WorkspaceRecompute,
 } from './jobs.ts';
-import { claimPendingOutbox, markOutboxRelayed, type OutboxRow } from './outbox-store.ts';
-import { bossExecutor, inTransaction } from './session.ts';
 
 /** Outbox topics and the payload each row carries. */
 export const OUTBOX_TOPIC = {

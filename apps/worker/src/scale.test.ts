@@ -1,12 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { execute } from '@cb/db';
 import { openTestDatabase, type TestDatabase } from '@cb/db/testing';
 import type { PgBoss } from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectBoss } from './boss.ts';
 import { QUEUE } from './jobs.ts';
-import { execute } from './session.ts';
 import { onServer, quietLogger, waitFor } from './testing/helpers.ts';
 import { createProbeTables, PROBE_QUEUE } from './testing/probe.ts';
 

@@ -1,9 +1,7 @@
-import { addPurchase, createClient, getClient } from '@cb/db';
+import { addPurchase, countPendingOutbox, createClient, execute, getClient } from '@cb/db';
 import { openTestDatabase, seedWorkspace, type TestDatabase } from '@cb/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUE } from './jobs.ts';
-import { countPendingOutbox } from './outbox-store.ts';
-import { execute } from './session.ts';
 import { quietLogger, waitFor } from './testing/helpers.ts';
 import { DEFAULT_FULL_RECOMPUTE_CRON, startWorker, type Worker } from './worker.ts';
 

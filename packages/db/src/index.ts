@@ -5,4 +5,5 @@ export * from './recompute/index.ts';
 export * as schema from './schema/index.ts';
 export * from './seed/index.ts';
 export * from './segments/index.ts';
+export * from './session.ts';
 export * from './temperature/index.ts';

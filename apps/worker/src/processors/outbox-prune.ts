@@ -1,5 +1,5 @@
+import { pruneRelayedOutbox } from '@cb/db';
 import { OutboxPruneDefaults, QUEUE, ZOutboxPrune } from '../jobs.ts';
-import { pruneRelayedOutbox } from '../outbox-store.ts';
 import { defineProcessor } from './processor.ts';
 
 /** Deletes outbox rows relayed long ago; pending rows are never touched. */

@@ -1,7 +1,7 @@
 import type { DatabaseHandle } from '@cb/db';
+import { execute } from '@cb/db';
 import { z } from 'zod';
 import { defineProcessor } from '../processors/index.ts';
-import { execute } from '../session.ts';
 
 /** A test queue whose processor records each job it completes, to count duplicates and losses. */
 export const PROBE_QUEUE = 'test.probe';

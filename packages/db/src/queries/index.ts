@@ -11,6 +11,7 @@ export * from './failures.ts';
 export * from './history.ts';
 export * from './members.ts';
 export * from './outbox.ts';
+export * from './outbox-relay.ts';
 export * from './rfm.ts';
 export * from './segments-crud.ts';
 export * from './settings.ts';

@@ -1,10 +1,9 @@
-import type { DatabaseHandle } from '@cb/db';
-import { execute, type SqlExecutor } from './session.ts';
+import type { DatabaseHandle } from '../client.ts';
+import { execute, type SqlExecutor } from '../session.ts';
 
 /**
- * The outbox statements the relay needs. They sit here, not in `@cb/db`, because the relay must run
- * them on the very connection pg-boss inserts its jobs on (see `session.ts`); candidates to move
- * into `@cb/db/queries/outbox.ts` once it offers a raw executor.
+ * The outbox statements the worker's relay needs, at the driver level: the relay runs them on the
+ * very connection its job queue inserts the jobs on (see `session.ts`), in one transaction.
  */
 
 export type OutboxRow = { id: string; workspaceId: string; topic: string; payload: unknown };

@@ -1,5 +1,4 @@
-import type { DatabaseHandle } from '@cb/db';
-import type { Db as BossDb } from 'pg-boss';
+import type { DatabaseHandle } from './client.ts';
 
 /** Runs one statement with `$n` parameters and returns its rows. */
 export type SqlExecutor = (text: string, values?: unknown[]) => Promise<{ rows: Record<string, unknown>[] }>;
@@ -9,9 +8,9 @@ export type SqlExecutor = (text: string, values?: unknown[]) => Promise<{ rows: 
  * bound to that transaction. pg-boss is given the same executor (see `bossExecutor`), so its job
  * inserts commit or roll back together with the caller's statements.
  *
- * This stays at the driver level because the worker does not depend on drizzle-orm itself; on
- * PGlite it must run inside PGlite's own transaction, since any statement issued outside it would
- * wait for the transaction to end.
+ * Driver level on purpose: a job queue on the same database (pg-boss in the worker) is handed this
+ * executor so that its inserts share the transaction. On PGlite it must run inside PGlite's own
+ * transaction, since any statement issued outside it would wait for the transaction to end.
  */
 export async function inTransaction<T>(
   database: DatabaseHandle,
@@ -61,9 +60,4 @@ export async function execute(
   }
   if (!database.pool) throw new Error('A server database handle carries its pool');
   return database.pool.query(text, values);
-}
-
-/** pg-boss's executor interface over a transaction from `inTransaction`. */
-export function bossExecutor(execute: SqlExecutor): BossDb {
-  return { executeSql: execute };
 }
