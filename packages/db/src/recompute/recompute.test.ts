@@ -77,8 +77,22 @@ async function history(ids: string[]) {
     .orderBy(asc(temperatureHistory.id));
 }
 
-async function spells(segmentId: string) {
-  return db
+type Spell = { clientId: string; enteredAt: Date; leftAt: Date | null };
+
+/**
+ * Spells in a stable order: by entry time, then client. Spells opened by one set-based statement
+ * have no order of their own (their serial ids follow the plan), so the tests compare in this one.
+ */
+function bySpell(rows: Spell[]): Spell[] {
+  return [...rows].sort(
+    (x, y) =>
+      x.enteredAt.getTime() - y.enteredAt.getTime() ||
+      (x.clientId < y.clientId ? -1 : x.clientId > y.clientId ? 1 : 0),
+  );
+}
+
+async function spells(segmentId: string): Promise<Spell[]> {
+  const rows = await db
     .select({
       clientId: segmentMembers.clientId,
       enteredAt: segmentMembers.enteredAt,
@@ -87,6 +101,7 @@ async function spells(segmentId: string) {
     .from(segmentMembers)
     .where(eq(segmentMembers.segmentId, segmentId))
     .orderBy(asc(segmentMembers.id));
+  return bySpell(rows);
 }
 
 async function ruleSegment(ws: string, rule: SegmentRule | null, kind: 'rule' | 'static' = 'rule') {
@@ -325,10 +340,12 @@ describe('recompute: segments', () => {
     const first = await recomputeWorkspace(db, { workspaceId: ws, now: T0 });
     expect(first).toMatchObject({ segmentsEntered: 2, segmentsLeft: 0 });
     expect(first.skippedSegments).toEqual([{ segmentId: broken, issues: expect.any(Array) }]);
-    expect(await spells(customers)).toEqual([
-      { clientId: a, enteredAt: T0, leftAt: null },
-      { clientId: b, enteredAt: T0, leftAt: null },
-    ]);
+    expect(await spells(customers)).toEqual(
+      bySpell([
+        { clientId: a, enteredAt: T0, leftAt: null },
+        { clientId: b, enteredAt: T0, leftAt: null },
+      ]),
+    );
     expect(await spells(hot)).toEqual([]);
 
     // b lapses at day 6 (more than 10 whole days since day −5); a stays.
@@ -348,11 +365,13 @@ describe('recompute: segments', () => {
       segmentsEntered: 2,
       segmentsLeft: 0,
     });
-    expect(await spells(customers)).toEqual([
-      { clientId: a, enteredAt: T0, leftAt: null },
-      { clientId: b, enteredAt: T0, leftAt: t1 },
-      { clientId: b, enteredAt: t2, leftAt: null },
-    ]);
+    expect(await spells(customers)).toEqual(
+      bySpell([
+        { clientId: a, enteredAt: T0, leftAt: null },
+        { clientId: b, enteredAt: T0, leftAt: t1 },
+        { clientId: b, enteredAt: t2, leftAt: null },
+      ]),
+    );
     expect(await spells(hot)).toEqual([{ clientId: c, enteredAt: t2, leftAt: null }]);
     expect(await spells(list)).toEqual([{ clientId: c, enteredAt: at(-100), leftAt: null }]);
     expect(await spells(broken)).toEqual([]);
