@@ -5,6 +5,7 @@ import {
   type Executor,
   getTemperaturePolicy,
   loadClientFacts,
+  parseStoredTemperaturePolicy,
 } from '@cb/db';
 import {
   assessTemperature,
@@ -12,7 +13,6 @@ import {
   contactChannels,
   currentConsents,
   defaultTemperaturePolicy,
-  parseTemperaturePolicy,
   type RfmScore,
   renderContactDecision,
   renderTemperatureReason,
@@ -28,8 +28,7 @@ import { clientDto } from './dto.ts';
 import { regionOf } from './write.ts';
 
 export async function workspacePolicy(db: Executor, workspaceId: string): Promise<TemperaturePolicy> {
-  const stored = await getTemperaturePolicy(db, workspaceId);
-  const parsed = parseTemperaturePolicy(stored ?? {});
+  const parsed = parseStoredTemperaturePolicy(await getTemperaturePolicy(db, workspaceId));
   return parsed.ok ? parsed.value : defaultTemperaturePolicy;
 }
 

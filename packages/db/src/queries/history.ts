@@ -34,9 +34,13 @@ async function addForClient<T extends { id: string }>(
   clientId: string,
   entity: string,
   insert: (tx: Executor) => Promise<T>,
+  /** A further check before anything is written (e.g. that a referenced record belongs to the client). */
+  precheck?: (tx: Executor) => Promise<DbFailure | null>,
 ): Promise<Result<T, DbFailure>> {
   return db.transaction(async (tx) => {
     if (!(await clientExists(tx, scopeOf(ctx), clientId))) return fail(notFound('client', clientId));
+    const problem = precheck ? await precheck(tx) : null;
+    if (problem) return fail(problem);
     const row = await insert(tx);
     await writeAudit(tx, ctx, { action: `${entity}.create`, entity, entityId: row.id, after: row });
     await enqueueRecompute(tx, ctx.workspaceId, [clientId]);
@@ -111,38 +115,36 @@ export type PaymentWrite = {
 };
 
 export function addPayment(db: Executor, ctx: MutationContext, data: PaymentWrite) {
-  return addForClient(db, ctx, data.clientId, 'payment', async (tx) => {
-    if (data.purchaseId) {
-      const [p] = await tx
-        .select({ id: purchases.id })
-        .from(purchases)
-        .where(and(eq(purchases.id, data.purchaseId), eq(purchases.clientId, data.clientId)));
-      if (!p) throw new PurchaseMismatch(data.purchaseId);
-    }
-    const [row] = await tx
-      .insert(payments)
-      .values({
-        workspaceId: ctx.workspaceId,
-        clientId: data.clientId,
-        purchaseId: data.purchaseId ?? null,
-        at: data.at,
-        amountKopecks: data.amountKopecks,
-        currency: data.currency ?? 'RUB',
-        method: data.method ?? null,
-      })
-      .returning();
-    return row!;
-  }).catch((error: unknown) => {
-    if (error instanceof PurchaseMismatch) return fail(notFound('purchase', error.purchaseId));
-    throw error;
-  });
-}
-
-/** Thrown inside the transaction to roll it back; turned into a NOT_FOUND result outside. */
-class PurchaseMismatch extends Error {
-  constructor(readonly purchaseId: string) {
-    super(`Purchase ${purchaseId} does not belong to the client`);
-  }
+  const purchaseOfClient = async (tx: Executor): Promise<DbFailure | null> => {
+    if (!data.purchaseId) return null;
+    const [p] = await tx
+      .select({ id: purchases.id })
+      .from(purchases)
+      .where(and(eq(purchases.id, data.purchaseId), eq(purchases.clientId, data.clientId)));
+    return p ? null : notFound('purchase', data.purchaseId);
+  };
+  return addForClient(
+    db,
+    ctx,
+    data.clientId,
+    'payment',
+    async (tx) => {
+      const [row] = await tx
+        .insert(payments)
+        .values({
+          workspaceId: ctx.workspaceId,
+          clientId: data.clientId,
+          purchaseId: data.purchaseId ?? null,
+          at: data.at,
+          amountKopecks: data.amountKopecks,
+          currency: data.currency ?? 'RUB',
+          method: data.method ?? null,
+        })
+        .returning();
+      return row!;
+    },
+    purchaseOfClient,
+  );
 }
 
 export type ConsentWrite = {

@@ -1,9 +1,18 @@
+import { type FieldIssue, parseTemperaturePolicy, type Result, type TemperaturePolicy } from '@cb/domain';
 import { eq } from 'drizzle-orm';
 import type { Executor } from '../client.ts';
 import { type WorkspaceSettings, workspaces } from '../schema/workspaces.ts';
 import { writeAudit } from './audit.ts';
 import type { MutationContext } from './context.ts';
 import { enqueueWorkspaceRecompute } from './outbox.ts';
+
+/**
+ * A workspace's stored policy read through the domain schema: null (never set) is the default
+ * policy. The API's card and the recompute read it the same way.
+ */
+export function parseStoredTemperaturePolicy(stored: unknown): Result<TemperaturePolicy, FieldIssue[]> {
+  return parseTemperaturePolicy(stored ?? {});
+}
 
 /** The stored temperature policy as it is (unvalidated; null means the default policy). */
 export async function getTemperaturePolicy(db: Executor, workspaceId: string): Promise<unknown> {

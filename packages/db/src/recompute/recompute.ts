@@ -2,7 +2,6 @@ import {
   DAY_MS,
   type FieldIssue,
   parseSegmentRule,
-  parseTemperaturePolicy,
   type SegmentRule,
   type StagePolicy,
   type TemperaturePolicy,
@@ -10,6 +9,7 @@ import {
 } from '@cb/domain';
 import { and, eq, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../client.ts';
+import { parseStoredTemperaturePolicy } from '../queries/settings.ts';
 import { queryRows } from '../raw.ts';
 import { segments } from '../schema/segments.ts';
 import { workspaces } from '../schema/workspaces.ts';
@@ -156,7 +156,7 @@ function parseStagePolicy(lapsedAfterDays: unknown): StagePolicy {
 }
 
 function parseWorkspaceTemperaturePolicy(stored: unknown): TemperaturePolicy {
-  const parsed = parseTemperaturePolicy(stored ?? {});
+  const parsed = parseStoredTemperaturePolicy(stored);
   if (parsed.ok) return parsed.value;
   throw new RecomputeError(
     'invalid_temperature_policy',
