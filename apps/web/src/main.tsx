@@ -1,12 +1,23 @@
+import { QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './app.tsx';
+import { RouterProvider } from 'react-router';
+import { createQueryClient } from './app/query.ts';
+import { createRouter } from './app/routes.tsx';
+import { initI18n } from './i18n/index.ts';
+import './styles.css';
+
+initI18n();
+const queryClient = createQueryClient();
+const router = createRouter();
 
 const root = document.getElementById('root');
 if (root) {
   createRoot(root).render(
     <StrictMode>
-      <App />
+      <QueryClientProvider client={queryClient}>
+        <RouterProvider router={router} />
+      </QueryClientProvider>
     </StrictMode>,
   );
 }

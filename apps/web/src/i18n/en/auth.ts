@@ -1,0 +1,19 @@
+import type { Shape } from '../shape.ts';
+import type ru from '../ru/auth.ts';
+
+export default {
+  signInTitle: 'Sign in',
+  signUpTitle: 'Sign up',
+  email: 'E-mail',
+  password: 'Password',
+  passwordHint: 'At least 8 characters',
+  name: 'Your name',
+  workspaceName: 'Company name',
+  signIn: 'Sign in',
+  signUp: 'Sign up',
+  noAccount: 'No account yet?',
+  haveAccount: 'Already have an account?',
+  acceptInviteTitle: 'Join the team',
+  acceptInvite: 'Accept the invitation',
+  inviteMissing: 'The link holds no invitation. Ask your colleague to send it again.',
+} satisfies Shape<typeof ru>;

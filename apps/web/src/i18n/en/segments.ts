@@ -1,0 +1,6 @@
+import type { Shape } from '../shape.ts';
+import type ru from '../ru/segments.ts';
+
+export default {
+  title: 'TODO',
+} satisfies Shape<typeof ru>;

@@ -1,0 +1,16 @@
+export default {
+  signInTitle: 'Вход',
+  signUpTitle: 'Регистрация',
+  email: 'Эл. почта',
+  password: 'Пароль',
+  passwordHint: 'Не меньше 8 символов',
+  name: 'Ваше имя',
+  workspaceName: 'Название компании',
+  signIn: 'Войти',
+  signUp: 'Зарегистрироваться',
+  noAccount: 'Нет учётной записи?',
+  haveAccount: 'Уже есть учётная запись?',
+  acceptInviteTitle: 'Приглашение в команду',
+  acceptInvite: 'Принять приглашение',
+  inviteMissing: 'В ссылке нет приглашения. Попросите коллегу прислать её снова.',
+};

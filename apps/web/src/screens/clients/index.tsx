@@ -1,0 +1,7 @@
+import { useTranslation } from 'react-i18next';
+import { Page } from '../../ui/page.tsx';
+
+export default function Screen() {
+  const { t } = useTranslation('clients');
+  return <Page title={t('title')}>{null}</Page>;
+}
