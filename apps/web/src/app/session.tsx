@@ -1,4 +1,4 @@
-import type { Role } from '@cb/domain';
+import type { Role } from '@cb/domain/vocabulary';
 import { useQuery } from '@tanstack/react-query';
 import { createContext, useContext } from 'react';
 import { type Outputs, trpc } from '../api/trpc.ts';

@@ -1,4 +1,5 @@
-import { type Locale, label, locales } from '@cb/domain';
+import { label } from '@cb/domain/i18n';
+import { type Locale, locales } from '@cb/domain/vocabulary';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Suspense } from 'react';
 import { useTranslation } from 'react-i18next';

@@ -1,4 +1,4 @@
-import type { Locale } from '@cb/domain';
+import type { Locale } from '@cb/domain/vocabulary';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 
@@ -27,7 +27,8 @@ export function formatterFor(locale: Locale) {
     dateTime: (value: string | Date | null | undefined) => (value ? dateTime.format(toDate(value)) : '—'),
     /** `2026-03` → `мар. 2026 г.` */
     month: (yyyyMm: string) => month.format(new Date(`${yyyyMm}-01T00:00:00Z`)),
-    number: (value: number | null | undefined) => (value === null || value === undefined ? '—' : number.format(value)),
+    number: (value: number | null | undefined) =>
+      value === null || value === undefined ? '—' : number.format(value),
     money: (kopecks: number | null | undefined, currency = 'RUB') =>
       kopecks === null || kopecks === undefined
         ? '—'

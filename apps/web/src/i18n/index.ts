@@ -1,4 +1,4 @@
-import type { Locale } from '@cb/domain';
+import type { Locale } from '@cb/domain/vocabulary';
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import enAuth from './en/auth.ts';

@@ -105,7 +105,10 @@ export function CheckboxField({
   label,
   className,
   ...input
-}: { label: ReactNode; className?: string } & Omit<InputHTMLAttributes<HTMLInputElement>, 'className' | 'type'>) {
+}: { label: ReactNode; className?: string } & Omit<
+  InputHTMLAttributes<HTMLInputElement>,
+  'className' | 'type'
+>) {
   const id = useId();
   return (
     <div className={`field-check ${className ?? ''}`}>

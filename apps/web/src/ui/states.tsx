@@ -24,7 +24,15 @@ export function Empty({ title, hint, action }: { title: string; hint?: string; a
 }
 
 /** A failed load: the API's own message, and a retry when one makes sense. */
-export function ErrorState({ error, title, onRetry }: { error: unknown; title?: string; onRetry?: () => void }) {
+export function ErrorState({
+  error,
+  title,
+  onRetry,
+}: {
+  error: unknown;
+  title?: string;
+  onRetry?: () => void;
+}) {
   const { t } = useTranslation();
   const problem = toProblem(error);
   return (
