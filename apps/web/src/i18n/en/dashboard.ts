@@ -1,6 +1,85 @@
-import type { Shape } from '../shape.ts';
 import type ru from '../ru/dashboard.ts';
+import type { Shape } from '../shape.ts';
 
 export default {
-  title: 'TODO',
+  title: 'Dashboard',
+  period: 'Period',
+  periodMonths_one: '{{count}} month',
+  periodMonths_few: '{{count}} months',
+  periodMonths_many: '{{count}} months',
+  periodMonths_other: '{{count}} months',
+  updating: 'Updating…',
+  kpi: {
+    heading: 'Key figures',
+    total: 'Total clients',
+    newThisMonth_one: '+{{n}} new this month',
+    newThisMonth_few: '+{{n}} new this month',
+    newThisMonth_many: '+{{n}} new this month',
+    newThisMonth_other: '+{{n}} new this month',
+    customers: 'Customers',
+    lapsed: 'Lapsed: {{n}}',
+    hot: 'Hot clients',
+    warm: 'Warm: {{n}}',
+    openTasks: 'Open tasks',
+    overdue: 'Overdue: {{n}}',
+    noOverdue: 'Nothing overdue',
+  },
+  showTable: 'Show the data as a table',
+  growth: {
+    title: 'Base growth',
+    hint: 'Clients added by the end of each month, by their current stage',
+    summary:
+      'Base size from {{from}} to {{to}}: from {{start}} to {{end}} clients. In {{to}}: {{breakdown}}.',
+    noData: 'No growth data.',
+    month: 'Month',
+    total: 'Total',
+  },
+  temperature: {
+    title: 'Temperature',
+    unknown: 'Not scored',
+    summary: 'Clients by temperature: {{breakdown}}.',
+    level: 'Temperature',
+    count: 'Clients',
+  },
+  sources: {
+    title: 'Sources',
+    summary: 'Clients by acquisition channel: {{breakdown}}.',
+    noData: 'No source data.',
+    channel: 'Channel',
+    count: 'Clients',
+  },
+  activity: {
+    title: 'Recent activity',
+    empty: 'No activity yet.',
+    kind: {
+      interaction: 'Interaction',
+      purchase: 'Purchase',
+      payment: 'Payment',
+      task: 'Task',
+    },
+    paymentMethod: {
+      card: 'Paid by card',
+      cash: 'Paid in cash',
+      transfer: 'Paid by transfer',
+    },
+    noClient: 'No client',
+    unnamedClient: 'Unnamed client',
+  },
+  tasks: {
+    title: 'Open tasks',
+    empty: 'No open tasks.',
+    due: 'Due {{date}}',
+    noDue: 'No due date',
+    overdue: 'Overdue',
+    mine: 'Yours',
+    shown: 'Showing {{shown}} of {{total}}, soonest due first.',
+  },
+  empty: {
+    title: 'Nothing here yet',
+    hint: 'Add your first client, and the base growth, temperature and sources will appear here.',
+    action: 'Add a client',
+    viewerHint:
+      'Once your colleagues add clients, the base growth, temperature and sources will appear here.',
+  },
+  error: 'Could not load the overview',
 } satisfies Shape<typeof ru>;
