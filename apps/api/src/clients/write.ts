@@ -24,13 +24,18 @@ export async function normalizeContext(
   return { defaultRegion: regionOf(ws), customFields: await loadCustomFieldDefinitions(db, ws.id), now };
 }
 
-/** An owner must be a member of the workspace. */
-export async function checkOwner(db: Executor, ws: WorkspaceContext, ownerId: string | null | undefined) {
+/** An owner must be a member of the workspace; `field` names the input field the id came in. */
+export async function checkOwner(
+  db: Executor,
+  ws: WorkspaceContext,
+  ownerId: string | null | undefined,
+  field = 'ownerId',
+) {
   if (!ownerId) return;
   const members = await listMembers(db, ws.id);
   if (!members.some((m) => m.userId === ownerId)) {
     throw badRequest([
-      { field: 'ownerId', message: 'The owner must be a member of this workspace', code: 'owner_unknown' },
+      { field, message: 'The owner must be a member of this workspace', code: 'owner_unknown' },
     ]);
   }
 }

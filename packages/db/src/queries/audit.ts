@@ -13,17 +13,25 @@ export type AuditEntry = {
 
 /** Writes one audit row; call it inside the mutation's transaction. */
 export async function writeAudit(db: Executor, ctx: MutationContext, entry: AuditEntry): Promise<void> {
-  await db.insert(auditLog).values({
-    workspaceId: ctx.workspaceId,
-    actorId: ctx.actor.id,
-    actorKind: ctx.actor.kind,
-    action: entry.action,
-    entity: entry.entity,
-    entityId: entry.entityId,
-    before: entry.before ?? null,
-    after: entry.after ?? null,
-    requestId: ctx.requestId ?? null,
-  });
+  await writeAudits(db, ctx, [entry]);
+}
+
+/** Writes the audit rows of a bulk change in one statement; call it inside the mutation's transaction. */
+export async function writeAudits(db: Executor, ctx: MutationContext, entries: AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await db.insert(auditLog).values(
+    entries.map((entry) => ({
+      workspaceId: ctx.workspaceId,
+      actorId: ctx.actor.id,
+      actorKind: ctx.actor.kind,
+      action: entry.action,
+      entity: entry.entity,
+      entityId: entry.entityId,
+      before: entry.before ?? null,
+      after: entry.after ?? null,
+      requestId: ctx.requestId ?? null,
+    })),
+  );
 }
 
 export type AuditListParams = {

@@ -13,6 +13,7 @@ export * from './name-words.ts';
 export * from './outbox.ts';
 export * from './payments.ts';
 export * from './purchases.ts';
+export * from './saved-views.ts';
 export * from './segment-members.ts';
 export * from './segments.ts';
 export * from './sessions.ts';
