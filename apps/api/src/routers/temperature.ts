@@ -1,4 +1,4 @@
-import { getTemperaturePolicy, setTemperaturePolicy } from '@cb/db';
+import { getTemperaturePolicy, previewTemperaturePolicy, setTemperaturePolicy } from '@cb/db';
 import { defaultTemperaturePolicy, parseTemperaturePolicy } from '@cb/domain';
 import { z } from 'zod';
 import { workspacePolicy } from '../clients/card.ts';
@@ -26,5 +26,18 @@ export const temperatureRouter = router({
       const policy = issuesOrThrow(parseTemperaturePolicy(input.policy ?? {}), 'policy');
       await setTemperaturePolicy(ctx.db, ctx.ws.mutation, policy);
       return { policy, isDefault: false };
+    }),
+
+  /**
+   * What replacing the policy would do to the levels of the live clients the caller may read, both
+   * assessed now: counts per level before and after, `moves[from][to]`, and how many change. Counted
+   * in the database, whatever the size of the base. A bad policy is refused as in `setPolicy`.
+   */
+  previewPolicy: workspaceProcedure('viewer')
+    .input(z.strictObject({ policy: z.unknown() }))
+    .query(async ({ ctx, input }) => {
+      const to = issuesOrThrow(parseTemperaturePolicy(input.policy ?? {}), 'policy');
+      const from = await workspacePolicy(ctx.db, ctx.ws.id);
+      return previewTemperaturePolicy(ctx.db, { scope: ctx.ws.scope, from, to, now: ctx.now() });
     }),
 });

@@ -1,6 +1,7 @@
-import { fail, ok, type Result, type SegmentRule } from '@cb/domain';
+import { DAY_MS, fail, ok, type Result, type SegmentRule } from '@cb/domain';
 import { and, asc, eq, isNull, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../client.ts';
+import { queryRows } from '../raw.ts';
 import { clients } from '../schema/clients.ts';
 import { segmentMembers } from '../schema/segment-members.ts';
 import { segments } from '../schema/segments.ts';
@@ -29,13 +30,26 @@ export function previewSegmentRule(
 export type SegmentRow = typeof segments.$inferSelect;
 export type SegmentSummary = SegmentRow & { memberCount: number };
 
-/** Qualified by hand: drizzle renders a single-table select's columns bare, and `id` would bind to `sm`. */
-const memberCount = sql<number>`(select count(*)::int from segment_members sm
-  where sm.segment_id = ${sql.raw('"segments"."id"')} and sm.left_at is null)`;
+/**
+ * Current members; for a manager who sees only their own clients, only those (the count must not
+ * tell how many clients others have). Qualified by hand: drizzle renders a single-table select's
+ * columns bare, and `id` would bind to `sm`.
+ */
+function memberCount(onlyOwnerId?: string | null): SQL<number> {
+  const owner = onlyOwnerId
+    ? sql`and exists (select 1 from clients oc where oc.id = sm.client_id and oc.owner_id = ${onlyOwnerId}::uuid)`
+    : sql``;
+  return sql<number>`(select count(*)::int from segment_members sm
+    where sm.segment_id = ${sql.raw('"segments"."id"')} and sm.left_at is null ${owner})`;
+}
 
-export async function listSegments(db: Executor, workspaceId: string): Promise<SegmentSummary[]> {
+export async function listSegments(
+  db: Executor,
+  workspaceId: string,
+  onlyOwnerId?: string | null,
+): Promise<SegmentSummary[]> {
   const rows = await db
-    .select({ segment: segments, memberCount })
+    .select({ segment: segments, memberCount: memberCount(onlyOwnerId) })
     .from(segments)
     .where(eq(segments.workspaceId, workspaceId))
     .orderBy(asc(segments.name), asc(segments.id));
@@ -46,9 +60,10 @@ export async function getSegment(
   db: Executor,
   workspaceId: string,
   id: string,
+  onlyOwnerId?: string | null,
 ): Promise<SegmentSummary | null> {
   const [row] = await db
-    .select({ segment: segments, memberCount })
+    .select({ segment: segments, memberCount: memberCount(onlyOwnerId) })
     .from(segments)
     .where(and(eq(segments.workspaceId, workspaceId), eq(segments.id, id)));
   return row ? { ...row.segment, memberCount: Number(row.memberCount) } : null;
@@ -196,4 +211,56 @@ export async function clientSegments(db: Executor, workspaceId: string, clientId
       ),
     )
     .orderBy(asc(segments.name));
+}
+
+export type SegmentSizePoint = { day: string; size: number };
+
+/**
+ * The size of a segment at the end of each of the last `days` UTC days, ending with the day of
+ * `now`: the spells that cover the day's end (entered before it, not left before it). One scan of
+ * the segment's spells: each spell is an entry (+1) and, when closed, an exit (−1), bucketed by day
+ * (earlier ones into the first day), and the sizes are the running sums. A restricted manager
+ * counts only their own clients, as `listSegmentMembers` shows them.
+ */
+export async function segmentSizeHistory(
+  db: Executor,
+  scope: ReadScope,
+  params: { segmentId: string; now: Date; days: number },
+): Promise<Result<{ points: SegmentSizePoint[] }, DbFailure>> {
+  const nowMs = params.now.getTime();
+  if (Number.isNaN(nowMs)) throw new RangeError('segmentSizeHistory: now is not a valid date');
+  const segment = await getSegment(db, scope.workspaceId, params.segmentId);
+  if (!segment) return fail(notFound('segment', params.segmentId));
+  const days = Math.max(1, Math.floor(params.days));
+  const todayStart = Math.floor(nowMs / DAY_MS) * DAY_MS;
+  const firstDayMs = todayStart - (days - 1) * DAY_MS;
+  const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  const firstDay = dayOf(firstDayMs);
+  const end = new Date(todayStart + DAY_MS).toISOString();
+  const rows = await queryRows<{ bucket: number; delta: number }>(
+    db,
+    sql`select greatest((e.at at time zone 'UTC')::date - ${firstDay}::date, 0) as bucket,
+        sum(e.delta)::int as delta
+      from segment_members sm
+      cross join lateral (values (sm.entered_at, 1), (sm.left_at, -1)) as e(at, delta)
+      where sm.segment_id = ${params.segmentId} and sm.workspace_id = ${scope.workspaceId}
+        and e.at < ${end}::timestamptz
+        ${
+          scope.onlyOwnerId
+            ? sql`and exists (select 1 from clients c where c.id = sm.client_id and c.owner_id = ${scope.onlyOwnerId})`
+            : sql``
+        }
+      group by 1`,
+  );
+  const deltas = new Array<number>(days).fill(0);
+  for (const row of rows) {
+    const bucket = Number(row.bucket);
+    deltas[bucket] = (deltas[bucket] ?? 0) + Number(row.delta);
+  }
+  let size = 0;
+  const points = deltas.map((delta, i) => {
+    size += delta;
+    return { day: dayOf(firstDayMs + i * DAY_MS), size };
+  });
+  return ok({ points });
 }

@@ -1,2 +1,3 @@
 export * from './compile.ts';
+export * from './preview.ts';
 export * from './queries.ts';
