@@ -44,3 +44,17 @@ export function clientDto(detail: ClientDetail, region: string) {
   });
 }
 export type ClientDto = ReturnType<typeof clientDto>;
+
+/**
+ * List rows with their primary phone also written for reading (`+7 916 123-45-67`), so the browser's
+ * list needs no phone metadata of its own.
+ */
+export function withPhoneDisplay<T extends { phone: string | null }>(
+  items: readonly T[],
+  region: string,
+): (T & { phoneDisplay: string | null })[] {
+  return items.map((item) => ({
+    ...item,
+    phoneDisplay: item.phone ? formatPhoneForDisplay(item.phone, region) : null,
+  }));
+}

@@ -26,6 +26,8 @@ type Ids = {
   task: string;
   purchase: string;
   token: string;
+  list: string;
+  view: string;
 };
 let a: Ids;
 const SECRET_NAME = 'Секретова';
@@ -69,7 +71,10 @@ const calls: Record<string, { input: (ids: Ids) => unknown; targetsA: boolean }>
   'clients.list': { input: () => ({ filter: { includeArchived: true } }), targetsA: false },
   'clients.search': { input: () => ({ q: SECRET_NAME }), targetsA: false },
   'clients.archive': { input: (ids) => ({ id: ids.client }), targetsA: true },
+  'batches.list': { input: () => undefined, targetsA: false },
   'clients.timeline': { input: (ids) => ({ id: ids.client }), targetsA: true },
+  // Ids the caller cannot see are skipped, not reported: the card check below proves nothing changed.
+  'clients.bulk': { input: (ids) => ({ ids: [ids.client], action: { type: 'archive' } }), targetsA: false },
   'interactions.add': { input: (ids) => ({ clientId: ids.client, kind: 'call', at: now() }), targetsA: true },
   'purchases.add': { input: (ids) => ({ clientId: ids.client, at: now(), amount: 1 }), targetsA: true },
   'payments.add': { input: (ids) => ({ clientId: ids.client, at: now(), amount: 1 }), targetsA: true },
@@ -95,8 +100,11 @@ const calls: Record<string, { input: (ids: Ids) => unknown; targetsA: boolean }>
     targetsA: false,
   },
   'segments.members': { input: (ids) => ({ id: ids.segment }), targetsA: true },
+  'segments.sizeHistory': { input: (ids) => ({ id: ids.segment, days: 30 }), targetsA: true },
   'temperature.getPolicy': { input: () => undefined, targetsA: false },
   'temperature.setPolicy': { input: () => ({ policy: {} }), targetsA: false },
+  'temperature.previewPolicy': { input: () => ({ policy: { warmFrom: 30 } }), targetsA: false },
+  'dashboard.summary': { input: () => ({ months: 3 }), targetsA: false },
   'fields.list': { input: () => undefined, targetsA: false },
   'fields.define': { input: () => ({ key: 'probe', label: 'Probe', type: 'text' }), targetsA: false },
   'audit.list': { input: () => ({ entity: 'client' }), targetsA: false },
@@ -105,6 +113,12 @@ const calls: Record<string, { input: (ids: Ids) => unknown; targetsA: boolean }>
     input: () => ({ ids: ['00000000-0000-4000-8000-000000000000'] }),
     targetsA: false,
   },
+  'lists.create': { input: () => ({ name: 'probe' }), targetsA: false },
+  'lists.addMembers': { input: (ids) => ({ id: ids.list, clientIds: [ids.client] }), targetsA: true },
+  'lists.removeMembers': { input: (ids) => ({ id: ids.list, clientIds: [ids.client] }), targetsA: true },
+  'views.list': { input: () => undefined, targetsA: false },
+  'views.save': { input: (ids) => ({ id: ids.view, name: 'hijacked', state: {} }), targetsA: true },
+  'views.remove': { input: (ids) => ({ id: ids.view }), targetsA: true },
 };
 
 /** `auth.signOut` ends the caller's session, so it goes last. */
@@ -138,6 +152,13 @@ beforeAll(async () => {
     rule: { type: 'and', rules: [] },
   });
   const token = await ownerA.trpc.auth.createApiToken.mutate({ name: 'Секретный токен' });
+  const list = await ownerA.trpc.lists.create.mutate({ name: 'Секретный список' });
+  await ownerA.trpc.lists.addMembers.mutate({ id: list.id, clientIds: [client.id] });
+  const view = await ownerA.trpc.views.save.mutate({
+    name: 'Секретный вид',
+    state: { q: SECRET_NAME },
+    shared: true,
+  });
   a = {
     workspace: signedUp.me.workspace!.id,
     owner: signedUp.me.user.id,
@@ -146,6 +167,8 @@ beforeAll(async () => {
     task: task.id,
     purchase: purchase.id,
     token: token.id,
+    list: list.id,
+    view: view.id,
   };
   markers = [...Object.values(a), SECRET_NAME, 'Секретн', signedUp.email, '+79990001122', 'Workspace A'];
   viewerA = (await addMember(t.app, ownerA, 'viewer')).caller;

@@ -14,7 +14,7 @@ describe('sign up, me, sign out, sign in', () => {
     const { caller, me, email, password } = await signUp(t.app, { workspaceName: 'Ромашка' });
     expect(me).toMatchObject({
       user: { email },
-      workspace: { name: 'Ромашка' },
+      workspace: { name: 'Ромашка', region: 'RU' },
       role: 'owner',
       via: 'session',
     });

@@ -48,7 +48,9 @@ async function describeCaller(db: Executor, auth: Auth) {
   const current = memberships.find((m) => m.workspaceId === auth.workspaceId) ?? null;
   return {
     user: auth.user,
-    workspace: current ? { id: current.workspaceId, name: current.workspaceName } : null,
+    workspace: current
+      ? { id: current.workspaceId, name: current.workspaceName, region: current.region }
+      : null,
     role: current?.role ?? null,
     memberships,
     via: auth.kind,

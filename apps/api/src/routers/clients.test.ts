@@ -42,6 +42,11 @@ describe('clients.create and clients.search', () => {
     expect(typeof created.createdAt).toBe('string');
     const found = await owner.trpc.clients.search.query({ q: '+79161234567' });
     expect(found.items.map((i) => [i.id, i.matchedBy])).toEqual([[created.id, 'phone']]);
+    expect(found.items[0]).toMatchObject({ phone: '+79161234567', phoneDisplay: '8 (916) 123-45-67' });
+    const listed = await owner.trpc.clients.list.query({ filter: { city: 'Москва' } });
+    expect(listed.items.find((i) => i.id === created.id)).toMatchObject({
+      phoneDisplay: '8 (916) 123-45-67',
+    });
     const byName = await owner.trpc.clients.search.query({ q: 'Иванв' });
     expect(byName.items.map((i) => i.id)).toContain(created.id);
   });
@@ -417,5 +422,16 @@ describe('managers who see only their own clients', () => {
     );
     const preview = await manager.caller.trpc.segments.preview.query({ rule: { type: 'and', rules: [] } });
     expect(preview.count).toBe(1);
+    // A segment's member count, in the list and on its own, counts only what the reader may see.
+    const everyone = await boss.trpc.segments.create.mutate({
+      name: 'Все',
+      rule: { type: 'and', rules: [] },
+    });
+    expect(everyone.memberCount).toBe(2);
+    expect((await manager.caller.trpc.segments.list.query()).items.map((s) => s.memberCount)).toEqual([1]);
+    expect((await manager.caller.trpc.segments.get.query({ id: everyone.id })).memberCount).toBe(1);
+    expect((await boss.trpc.segments.get.query({ id: everyone.id })).memberCount).toBe(2);
+    const members = await manager.caller.trpc.segments.members.query({ id: everyone.id });
+    expect(members.items.map((m) => m.id)).toEqual([own.id]);
   });
 });

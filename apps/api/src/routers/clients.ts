@@ -1,6 +1,5 @@
 import {
   archiveClient,
-  clientSortFields,
   clientTimeline,
   createClient,
   decodeCursor,
@@ -9,21 +8,10 @@ import {
   searchClients,
   updateClient,
 } from '@cb/db';
-import {
-  consentPurposes,
-  contactChannels,
-  mergeClientPatch,
-  normalizeClient,
-  sourceChannels,
-  stages,
-  temperatureLevels,
-  ZClientInput,
-  ZCompanyPatch,
-  ZPersonPatch,
-} from '@cb/domain';
+import { mergeClientPatch, normalizeClient, ZClientInput, ZCompanyPatch, ZPersonPatch } from '@cb/domain';
 import { z } from 'zod';
 import { clientCard } from '../clients/card.ts';
-import { clientDto } from '../clients/dto.ts';
+import { clientDto, withPhoneDisplay } from '../clients/dto.ts';
 import {
   checkOwner,
   normalizeContext,
@@ -35,6 +23,8 @@ import {
 import { badRequest, failure, issuesOrThrow, notFound, orThrow } from '../trpc/errors.ts';
 import { router, workspaceProcedure } from '../trpc/init.ts';
 import { toJson } from '../trpc/json.ts';
+import { ZClientFilter, ZClientSort } from './client-filter.ts';
+import { bulk } from './clients-bulk.ts';
 
 const ZId = z.object({ id: z.uuid() });
 const updateFields = { id: z.uuid(), expectedVersion: z.number().int().positive().optional() };
@@ -49,22 +39,8 @@ const ZCursor = z.string().max(1000);
 
 const ZListInput = z
   .object({
-    filter: z
-      .object({
-        stage: z.array(z.enum(stages)).max(10).optional(),
-        temperature: z.array(z.enum(temperatureLevels)).max(10).optional(),
-        sourceChannel: z.array(z.enum(sourceChannels)).max(20).optional(),
-        batchId: z.uuid().optional(),
-        tags: z.array(z.string().trim().min(1).max(100)).max(50).optional(),
-        ownerId: z.uuid().nullable().optional(),
-        city: z.string().trim().min(1).max(200).optional(),
-        segmentId: z.uuid().optional(),
-        consent: z.object({ channel: z.enum(contactChannels), purpose: z.enum(consentPurposes) }).optional(),
-        includeArchived: z.boolean().optional(),
-      })
-      .strict()
-      .optional(),
-    sort: z.object({ field: z.enum(clientSortFields), direction: z.enum(['asc', 'desc']) }).optional(),
+    filter: ZClientFilter.optional(),
+    sort: ZClientSort.optional(),
     cursor: ZCursor.nullish(),
     limit: z.number().int().min(1).max(500).optional(),
   })
@@ -118,7 +94,7 @@ export const clientsRouter = router({
     .query(async ({ ctx, input }) => {
       const result = await listClients(ctx.db, ctx.ws.scope, input ?? {});
       if (!result.ok) throw badRequest([{ field: result.error.field, message: result.error.message }]);
-      return toJson(result.value);
+      return toJson({ ...result.value, items: withPhoneDisplay(result.value.items, regionOf(ctx.ws)) });
     }),
 
   search: workspaceProcedure('viewer')
@@ -129,7 +105,7 @@ export const clientsRouter = router({
         limit: input.limit,
         region: regionOf(ctx.ws),
       });
-      return toJson({ items });
+      return toJson({ items: withPhoneDisplay(items, regionOf(ctx.ws)) });
     }),
 
   /** Archives (or, with `archived: false`, restores) a client; its history stays. */
@@ -163,4 +139,6 @@ export const clientsRouter = router({
       if (!page) throw notFound('client', input.id);
       return toJson(page);
     }),
+
+  bulk,
 });

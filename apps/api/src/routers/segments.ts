@@ -5,10 +5,13 @@ import {
   listSegments,
   previewSegmentRule,
   SEGMENT_SAMPLE_MAX,
+  segmentSizeHistory,
   updateSegment,
 } from '@cb/db';
 import { parseSegmentRule, type SegmentRule } from '@cb/domain';
 import { z } from 'zod';
+import { withPhoneDisplay } from '../clients/dto.ts';
+import { regionOf } from '../clients/write.ts';
 import { issuesOrThrow, notFound, orThrow } from '../trpc/errors.ts';
 import { router, type WorkspaceContext, workspaceProcedure } from '../trpc/init.ts';
 import { toJson } from '../trpc/json.ts';
@@ -28,13 +31,13 @@ function scopedRule(rule: SegmentRule, ws: WorkspaceContext): SegmentRule {
 
 export const segmentsRouter = router({
   list: workspaceProcedure('viewer').query(async ({ ctx }) =>
-    toJson({ items: await listSegments(ctx.db, ctx.ws.id) }),
+    toJson({ items: await listSegments(ctx.db, ctx.ws.id, ctx.ws.scope.onlyOwnerId) }),
   ),
 
   get: workspaceProcedure('viewer')
     .input(z.strictObject({ id: z.uuid() }))
     .query(async ({ ctx, input }) => {
-      const segment = await getSegment(ctx.db, ctx.ws.id, input.id);
+      const segment = await getSegment(ctx.db, ctx.ws.id, input.id, ctx.ws.scope.onlyOwnerId);
       if (!segment) throw notFound('segment', input.id);
       return toJson(segment);
     }),
@@ -91,13 +94,30 @@ export const segmentsRouter = router({
         limit: z.number().int().min(1).max(500).optional(),
       }),
     )
+    .query(async ({ ctx, input }) => {
+      const page = orThrow(
+        await listSegmentMembers(ctx.db, ctx.ws.scope, {
+          segmentId: input.id,
+          cursor: input.cursor,
+          limit: input.limit,
+        }),
+      );
+      return toJson({ ...page, items: withPhoneDisplay(page.items, regionOf(ctx.ws)) });
+    }),
+
+  /**
+   * The segment's size at the end of each of the last `days` UTC days (today last), from its
+   * membership spells; a restricted manager counts only their own clients.
+   */
+  sizeHistory: workspaceProcedure('viewer')
+    .input(z.strictObject({ id: z.uuid(), days: z.number().int().min(1).max(730).optional() }))
     .query(async ({ ctx, input }) =>
       toJson(
         orThrow(
-          await listSegmentMembers(ctx.db, ctx.ws.scope, {
+          await segmentSizeHistory(ctx.db, ctx.ws.scope, {
             segmentId: input.id,
-            cursor: input.cursor,
-            limit: input.limit,
+            now: ctx.now(),
+            days: input.days ?? 90,
           }),
         ),
       ),

@@ -57,7 +57,13 @@ export async function setSessionWorkspace(
 /** Every workspace the user belongs to, oldest membership first (the default one to open). */
 export async function listUserMemberships(db: Executor, userId: string) {
   return db
-    .select({ workspaceId: workspaces.id, workspaceName: workspaces.name, role: memberships.role })
+    .select({
+      workspaceId: workspaces.id,
+      workspaceName: workspaces.name,
+      role: memberships.role,
+      /** Phones typed without a country code are read in this region (what every member's form previews). */
+      region: sql<string>`coalesce(${workspaces.settings}->>'defaultRegion', 'RU')`,
+    })
     .from(memberships)
     .innerJoin(workspaces, eq(workspaces.id, memberships.workspaceId))
     .where(eq(memberships.userId, userId))
