@@ -38,8 +38,10 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
+let clientPath = '';
+
 describe('a manager’s day in the browser, on the real API', () => {
-  it('signs up and lands in a new workspace', async () => {
+  it('signs up (a refused password is shown by its field) and lands in a new workspace', async () => {
     await page.goto(`${api.url}/`);
     await page.waitForURL(/\/sign-in/);
     await expectAccessible('sign in');
@@ -51,13 +53,146 @@ describe('a manager’s day in the browser, on the real API', () => {
     await page.getByLabel('Пароль').fill('short');
     await page.getByRole('button', { name: 'Зарегистрироваться' }).click();
     await expect.poll(() => page.locator('.field-error').first().textContent()).toContain('8');
+    await expectAccessible('sign up with an error');
+    await shot('02-sign-up-error');
     await page.getByLabel('Пароль').fill('correct horse battery');
     await page.getByRole('button', { name: 'Зарегистрироваться' }).click();
     await page.getByRole('navigation').waitFor();
     expect(await page.getByTestId('workspace-switcher').locator('option:checked').textContent()).toBe(
       'ООО «Ромашка»',
     );
-    await shot('02-dashboard-empty');
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await expectAccessible('empty dashboard');
+    await shot('03-dashboard-empty');
+  });
+
+  it('creates a client with the phone 8 (916) 123-45-67', async () => {
+    await page.getByRole('link', { name: 'Клиенты' }).click();
+    await page.getByTestId('new-client').click();
+    await page.getByLabel('Фамилия').fill('Смирнова');
+    await page.getByLabel('Имя', { exact: true }).fill('Ольга');
+    await page.getByLabel('Телефон 1', { exact: true }).fill('8 (916) 123-45-67');
+    await expect.poll(() => page.getByText(/\+79161234567/).count()).toBeGreaterThan(0);
+    await expectAccessible('new client');
+    await shot('04-new-client');
+    await page.getByTestId('save-client').click();
+    await page.waitForURL(/\/clients\/[0-9a-f-]{36}$/);
+    clientPath = new URL(page.url()).pathname;
+    await page.getByRole('heading', { level: 1, name: /Смирнова Ольга/ }).waitFor();
+    // Shown formatted, stored as +79161234567.
+    await expect.poll(() => page.getByText(/916\D{0,3}123\D?45\D?67/).count()).toBeGreaterThan(0);
+  });
+
+  it('finds the client by +79161234567', async () => {
+    await page.getByRole('link', { name: 'Клиенты' }).click();
+    await page.getByTestId('client-row').first().waitFor();
+    await page.getByTestId('client-search').fill('+79161234567');
+    const row = page.getByTestId('client-row').filter({ hasText: 'Смирнова' });
+    await row.first().waitFor();
+    expect(await page.getByTestId('client-row').count()).toBe(1);
+    await expectAccessible('clients search');
+    await shot('05-clients-search');
+    await row.getByRole('link').first().click();
+    await page.waitForURL((url) => url.pathname === clientPath);
+  });
+
+  it('edits the client inline', async () => {
+    await page.getByTestId('edit-profile').click();
+    await page.getByLabel('Город').fill('Казань');
+    await page.getByTestId('save-profile').click();
+    await page.getByTestId('edit-profile').waitFor();
+    await expect.poll(() => page.getByText('Казань').count()).toBeGreaterThan(0);
+  });
+
+  it('adds a purchase and the temperature and its reasons change', async () => {
+    const temperature = page.getByTestId('temperature');
+    const before = (await temperature.textContent()) ?? '';
+    expect(before).not.toContain('покупка');
+    const form = page.getByTestId('add-purchase');
+    await form.getByLabel('Сумма, ₽').fill('1234,50');
+    await form.getByRole('button', { name: 'Добавить' }).click();
+    await expect
+      .poll(async () => (await page.getByTestId('temperature-reasons').textContent()) ?? '', {
+        timeout: 20_000,
+      })
+      .toMatch(/Последняя покупка/);
+    expect(await temperature.textContent()).not.toBe(before);
+    await expect.poll(() => page.getByText(/1\s234,50\s₽/).count()).toBeGreaterThan(0);
+    await expectAccessible('client card');
+    await shot('06-client-card');
+  });
+
+  it('shows a client named <img src=x onerror=alert(1)> literally', async () => {
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await page.goto(`${api.url}/clients/new`);
+    await page.getByLabel('Фамилия').fill('<img src=x onerror=alert(1)>');
+    await page.getByLabel('Имя', { exact: true }).fill('Хакер');
+    await page.getByTestId('save-client').click();
+    await page.waitForURL(/\/clients\/[0-9a-f-]{36}$/);
+    await page.getByRole('heading', { level: 1, name: /<img src=x onerror=alert\(1\)>/ }).waitFor();
+    await page.goto(`${api.url}/clients`);
+    await page.getByTestId('client-row').filter({ hasText: '<img src=x onerror=alert(1)>' }).waitFor();
+    expect(await page.locator('main img').count()).toBe(0);
+    expect(dialogs).toEqual([]);
+  });
+
+  it('builds a segment and sees the live count', async () => {
+    await page.getByRole('link', { name: 'Сегменты' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Сегменты' }).waitFor();
+    await expectAccessible('segments');
+    await page.goto(`${api.url}/segments/new`);
+    const count = page.getByTestId('live-count');
+    await expect.poll(async () => (await count.textContent()) ?? '').toMatch(/\b2\b/);
+    await page.getByLabel('Название сегмента').fill('Покупали');
+    await page.getByRole('button', { name: /Добавить условие в Правило/ }).click();
+    await page.getByLabel('Поле').selectOption('purchaseCount');
+    await expect.poll(async () => (await count.textContent()) ?? '').toMatch(/\b1\b/);
+    await page.getByLabel('Значение', { exact: true }).fill('2');
+    await expect.poll(async () => (await count.textContent()) ?? '').toMatch(/\b0\b/);
+    await page.getByLabel('Значение', { exact: true }).fill('1');
+    await expect.poll(async () => (await count.textContent()) ?? '').toMatch(/\b1\b/);
+    await expectAccessible('segment editor');
+    await shot('07-segment-editor');
+    await page.getByRole('button', { name: 'Создать сегмент' }).click();
+    await page.waitForURL(/\/segments\/[0-9a-f-]{36}$/);
+    await page.getByText('Смирнова Ольга').first().waitFor({ timeout: 30_000 });
+    await shot('08-segment');
+  });
+
+  it('shows the dashboard and the settings', async () => {
+    await page.getByRole('link', { name: 'Обзор' }).click();
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await page.locator('[role="img"]').first().waitFor();
+    await expectAccessible('dashboard');
+    await shot('09-dashboard');
+    await page.getByRole('link', { name: 'Настройки' }).click();
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await page.locator('input').first().waitFor();
+    await expectAccessible('settings');
+    await shot('10-settings');
+  });
+
+  it('switches to English and signs out', async () => {
+    await page.goto(`${api.url}${clientPath}`);
+    await page.getByTestId('temperature').waitFor();
+    await page.getByTestId('language').selectOption('en');
+    await page.getByRole('link', { name: 'Clients', exact: true }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    await expect
+      .poll(async () => (await page.getByTestId('temperature-reasons').textContent()) ?? '')
+      .toMatch(/Last purchase/);
+    await expectAccessible('client card in English');
+    await shot('11-client-card-en');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/sign-in/);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    // Signed out for real: the app no longer gets in.
+    await page.goto(`${api.url}/clients`);
+    await page.waitForURL(/\/sign-in/);
     expect(errors).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
-import type { Shape } from '../shape.ts';
 import type ru from '../ru/common.ts';
+import type { Shape } from '../shape.ts';
 
 export default {
   appName: 'Client Base',

@@ -183,7 +183,12 @@ export function AcceptInvite() {
           }}
           noValidate
         >
-          <TextField label={t('name')} value={name} onChange={(e) => setName(e.target.value)} error={fieldError(fields, 'name')} />
+          <TextField
+            label={t('name')}
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            error={fieldError(fields, 'name')}
+          />
           <TextField
             label={t('password')}
             type="password"
