@@ -59,6 +59,7 @@ export function initI18n(locale: Locale = storedLocale()) {
       ns: Object.keys(resources.ru),
       interpolation: { escapeValue: false },
       returnNull: false,
+      showSupportNotice: false,
     });
     i18next.on('languageChanged', (lng) => {
       if (typeof document !== 'undefined') document.documentElement.lang = lng;

@@ -58,6 +58,7 @@ export default {
     notSet: 'Not set',
     source: 'Source',
     sourceChannel: 'Channel',
+    batch: 'Batch',
     batchId: 'Batch ID',
     batchIdHint: 'The batch identifier from the imports section',
     campaign: 'Campaign',

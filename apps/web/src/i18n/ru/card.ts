@@ -54,6 +54,7 @@ export default {
     notSet: 'Не указано',
     source: 'Источник',
     sourceChannel: 'Канал',
+    batch: 'Партия',
     batchId: 'ID партии',
     batchIdHint: 'Идентификатор партии из раздела импорта',
     campaign: 'Кампания',

@@ -472,6 +472,16 @@ function SourceFields({
   const set = <K extends keyof SourceState>(key: K, value: SourceState[K]) =>
     onChange({ ...source, [key]: value });
   const err = (name: string) => fieldError(errors, `source.${name}`);
+  const batches = useQuery({
+    queryKey: ['batches', 'list'],
+    queryFn: () => trpc.batches.list.query(),
+    staleTime: 5 * 60_000,
+    enabled: source.channel === 'purchased_list' || source.channel === 'import',
+  });
+  const batchOptions: Option[] = (batches.data?.items ?? []).map((b) => ({
+    value: b.id,
+    label: b.vendor ? `${b.name} · ${b.vendor}` : b.name,
+  }));
   const channelError = errors.source ?? errors['source.channel'];
   return (
     <fieldset className="fieldset">
@@ -487,7 +497,16 @@ function SourceFields({
           onChange={(e) => set('channel', e.target.value as SourceState['channel'])}
           error={channelError}
         />
-        {source.channel === 'purchased_list' || source.channel === 'import' ? (
+        {(source.channel === 'purchased_list' || source.channel === 'import') && batchOptions.length > 0 ? (
+          <SelectField
+            label={t('form.batch')}
+            required={source.channel === 'purchased_list'}
+            value={source.batchId}
+            onChange={(e) => set('batchId', e.target.value)}
+            error={err('batchId')}
+            options={[{ value: '', label: t('form.notSet') }, ...batchOptions]}
+          />
+        ) : source.channel === 'purchased_list' || source.channel === 'import' ? (
           <TextField
             label={t('form.batchId')}
             hint={t('form.batchIdHint')}

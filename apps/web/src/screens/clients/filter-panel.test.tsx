@@ -13,7 +13,11 @@ const members = [
 const segments = [{ id: '33333333-3333-4333-8333-333333333333', name: 'VIP Москва' }];
 
 /** The panel as the screen uses it: state kept outside, every change mapped to the API's filter input. */
-function setup(initial: FilterState = emptyFilter) {
+const batches = [
+  { id: '44444444-4444-4444-8444-444444444444', name: 'База «Бизнес-контакты 2026»', clientCount: 183 },
+];
+
+function setup(initial: FilterState = emptyFilter, withBatches = false) {
   const inputs: (ClientFilterInput | undefined)[] = [];
   function Harness() {
     const [state, setState] = useState(initial);
@@ -26,6 +30,7 @@ function setup(initial: FilterState = emptyFilter) {
         }}
         members={members}
         segments={segments}
+        batches={withBatches ? batches : undefined}
       />
     );
   }
@@ -34,6 +39,21 @@ function setup(initial: FilterState = emptyFilter) {
 }
 
 describe('FilterPanel', () => {
+  it('offers the purchased lists and imports as a batch select', async () => {
+    const { user, last } = setup(emptyFilter, true);
+    const batch = screen.getByLabelText('Партия');
+    await user.selectOptions(batch, 'База «Бизнес-контакты 2026» (183)');
+    expect(last()).toEqual({ batchId: batches[0]!.id });
+    await user.selectOptions(batch, 'Любая партия');
+    expect(last()).toBeUndefined();
+  });
+
+  it('keeps a batch known only from a link as an option of its own', () => {
+    setup({ ...emptyFilter, batchId: '55555555-5555-4555-8555-555555555555' }, true);
+    const batch = screen.getByLabelText('Партия') as HTMLSelectElement;
+    expect(batch.value).toBe('55555555-5555-4555-8555-555555555555');
+  });
+
   it('maps checkboxes to the stage, temperature and source filters, in vocabulary order', async () => {
     const { user, last } = setup();
     const stage = screen.getByText('Стадия', { selector: 'legend' }).parentElement!;

@@ -19,6 +19,7 @@ import { cleanTags, emptyFilter, type FilterState } from './filters.ts';
 
 export type FilterMember = { userId: string; name: string; email: string };
 export type FilterSegment = { id: string; name: string };
+export type FilterBatch = { id: string; name: string; clientCount: number };
 
 /** Typing in the city box narrows the list once the typing pauses, not on every key. */
 export const CITY_DEBOUNCE_MS = 400;
@@ -36,12 +37,15 @@ export function FilterPanel({
   onChange,
   members,
   segments,
+  batches = [],
   id,
 }: {
   value: FilterState;
   onChange: (next: FilterState) => void;
   members: readonly FilterMember[];
   segments: readonly FilterSegment[];
+  /** Purchased lists and imports; a batch known only from a link shows as a chip instead. */
+  batches?: readonly FilterBatch[];
   id?: string;
 }) {
   const { t } = useTranslation('clients');
@@ -127,7 +131,23 @@ export function FilterPanel({
         </div>
         <div className="filter-fields">
           <TagsField tags={value.tags} onChange={(tags) => set({ tags })} />
-          {value.batchId ? (
+          {batches.length > 0 ? (
+            <SelectField
+              label={t('filters.batchLabel')}
+              value={value.batchId ?? ANY}
+              onChange={(e) => set({ batchId: e.target.value === ANY ? null : e.target.value })}
+              options={[
+                { value: ANY, label: t('filters.anyBatch') },
+                ...(value.batchId && !batches.some((b) => b.id === value.batchId)
+                  ? [{ value: value.batchId, label: t('filters.batch', { id: value.batchId.slice(0, 8) }) }]
+                  : []),
+                ...batches.map((b) => ({
+                  value: b.id,
+                  label: t('filters.batchOption', { name: b.name, count: b.clientCount }),
+                })),
+              ]}
+            />
+          ) : value.batchId ? (
             <p className="filter-chip-line">
               <span>{t('filters.batch', { id: value.batchId.slice(0, 8) })}</span>
               <button

@@ -52,6 +52,11 @@ export default function ClientsScreen() {
     staleTime: 5 * 60_000,
   });
   const segments = useQuery({ queryKey: ['segments', 'list'], queryFn: () => trpc.segments.list.query() });
+  const batches = useQuery({
+    queryKey: ['batches', 'list'],
+    queryFn: () => trpc.batches.list.query(),
+    staleTime: 5 * 60_000,
+  });
   const memberOptions = members.data?.items ?? [];
   const segmentOptions = segments.data?.items ?? [];
   const staticLists = useMemo(() => segmentOptions.filter((s) => s.kind === 'static'), [segmentOptions]);
@@ -124,6 +129,7 @@ export default function ClientsScreen() {
           onChange={setFilter}
           members={memberOptions}
           segments={segmentOptions}
+          batches={batches.data?.items ?? []}
         />
       </div>
       {searching ? (

@@ -1,6 +1,6 @@
 import { parseSegmentRule } from '@cb/domain';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useEffect, useId, useMemo, useState } from 'react';
+import { type FormEvent, lazy, Suspense, useEffect, useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { fieldError, toProblem } from '../../api/errors.ts';
@@ -21,8 +21,10 @@ import {
   ruleToDraft,
   toRootGroup,
 } from './rule-draft.ts';
-import { SizeChart } from './size-chart.tsx';
 import './segments.css';
+
+/** The chart library loads only when a saved segment's size chart is shown, not with the builder. */
+const SizeChart = lazy(() => import('./size-chart.tsx').then((m) => ({ default: m.SizeChart })));
 
 export type Segment = Outputs['segments']['get'];
 
@@ -276,7 +278,9 @@ function RuleSegmentForm({ segment }: { segment: Segment | null }) {
         <>
           <section className="panel" aria-labelledby="seg-size-h">
             <h2 id="seg-size-h">{t('chart.heading')}</h2>
-            <SizeChart segmentId={segment.id} />
+            <Suspense fallback={<Loading />}>
+              <SizeChart segmentId={segment.id} />
+            </Suspense>
           </section>
           <section className="panel" aria-labelledby="seg-members-h">
             <h2 id="seg-members-h">{t('members.heading')}</h2>
