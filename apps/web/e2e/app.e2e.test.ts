@@ -175,7 +175,45 @@ describe('a manager’s day in the browser, on the real API', () => {
     await page.getByRole('button', { name: 'Создать сегмент' }).click();
     await page.waitForURL(/\/segments\/[0-9a-f-]{36}$/);
     await page.getByText('Смирнова Ольга').first().waitFor({ timeout: 30_000 });
+    await expectAccessible('segment members');
     await shot('08-segment');
+  });
+
+  it('switches between workspaces', async () => {
+    // Another business adds Anna to its team (she already has an account: no invitation link).
+    const signUp = await fetch(`${api.directUrl}/trpc/auth.signUp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        email: 'ivan@example.com',
+        password: 'another long password',
+        name: 'Иван Кузнецов',
+        workspaceName: 'ИП Кузнецов',
+      }),
+    });
+    expect(signUp.status).toBe(200);
+    const cookie = signUp.headers.getSetCookie()[0]!.split(';')[0]!;
+    const invite = await fetch(`${api.directUrl}/trpc/members.invite`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify({ email: 'anna@example.com', role: 'manager' }),
+    });
+    expect(invite.status).toBe(200);
+
+    await page.goto(`${api.url}/clients`);
+    await page.getByTestId('client-row').first().waitFor();
+    const switcher = page.getByTestId('workspace-switcher');
+    await switcher.selectOption({ label: 'ИП Кузнецов' });
+    await page.waitForURL((url) => url.pathname === '/');
+    await page.getByRole('link', { name: 'Клиенты' }).click();
+    await page.getByText('В базе пока нет клиентов').waitFor();
+    expect(await page.getByTestId('client-row').count()).toBe(0);
+    await switcher.selectOption({ label: 'ООО «Ромашка»' });
+    await page.waitForURL((url) => url.pathname === '/');
+    await page.getByRole('link', { name: 'Клиенты' }).click();
+    await expect.poll(() => page.getByTestId('client-row').count()).toBe(3);
+    await expectAccessible('clients list');
+    await shot('09-clients');
   });
 
   it('shows the dashboard and the settings', async () => {
@@ -183,12 +221,12 @@ describe('a manager’s day in the browser, on the real API', () => {
     await page.getByRole('heading', { level: 1 }).waitFor();
     await page.locator('[role="img"]').first().waitFor();
     await expectAccessible('dashboard');
-    await shot('09-dashboard');
+    await shot('10-dashboard');
     await page.getByRole('link', { name: 'Настройки' }).click();
     await page.getByRole('heading', { level: 1 }).waitFor();
     await page.locator('input').first().waitFor();
     await expectAccessible('settings');
-    await shot('10-settings');
+    await shot('11-settings');
   });
 
   it('switches to English and signs out', async () => {
@@ -201,7 +239,7 @@ describe('a manager’s day in the browser, on the real API', () => {
       .poll(async () => (await page.getByTestId('temperature-reasons').textContent()) ?? '')
       .toMatch(/Last purchase/);
     await expectAccessible('client card in English');
-    await shot('11-client-card-en');
+    await shot('12-client-card-en');
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(/\/sign-in/);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();

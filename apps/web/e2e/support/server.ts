@@ -5,7 +5,14 @@ import { fileURLToPath } from 'node:url';
 const apiDir = fileURLToPath(new URL('../../../api', import.meta.url));
 export const webDist = fileURLToPath(new URL('../../dist', import.meta.url));
 
-export type RunningApi = { url: string; output: () => string; stop: () => Promise<void> };
+export type RunningApi = {
+  /** For the browser: `localhost`, the origin its session cookie belongs to. */
+  url: string;
+  /** For calls from Node: the address the server listens on (`localhost` may resolve to ::1 first). */
+  directUrl: string;
+  output: () => string;
+  stop: () => Promise<void>;
+};
 
 /**
  * The product as a person starts it: the real API process in production mode serving the built web
@@ -56,7 +63,12 @@ export async function startApi(options: {
   const deadline = Date.now() + (options.timeoutMs ?? 120_000);
   while (Date.now() < deadline) {
     if (output.includes('Client Base is running at')) {
-      return { url: `http://localhost:${options.port}`, output: () => output, stop };
+      return {
+        url: `http://localhost:${options.port}`,
+        directUrl: `http://127.0.0.1:${options.port}`,
+        output: () => output,
+        stop,
+      };
     }
     if (child.exitCode !== null) throw new Error(`The API did not start:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
