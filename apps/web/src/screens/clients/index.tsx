@@ -51,11 +51,18 @@ export default function ClientsScreen() {
     queryFn: () => trpc.members.list.query(),
     staleTime: 5 * 60_000,
   });
-  const segments = useQuery({ queryKey: ['segments', 'list'], queryFn: () => trpc.segments.list.query() });
+  // What only the filter panel and the bulk bar need is asked when they open, not with the first rows.
+  const needsChoices = filtersOpen || selected.size > 0;
+  const segments = useQuery({
+    queryKey: ['segments', 'list'],
+    queryFn: () => trpc.segments.list.query(),
+    enabled: needsChoices,
+  });
   const batches = useQuery({
     queryKey: ['batches', 'list'],
     queryFn: () => trpc.batches.list.query(),
     staleTime: 5 * 60_000,
+    enabled: needsChoices,
   });
   const memberOptions = members.data?.items ?? [];
   const segmentOptions = segments.data?.items ?? [];
