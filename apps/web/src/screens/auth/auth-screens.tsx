@@ -6,7 +6,15 @@ import { fieldError, toProblem } from '../../api/errors.ts';
 import { trpc } from '../../api/trpc.ts';
 import { LanguageSwitch } from '../../app/shell.tsx';
 import { TextField } from '../../ui/field.tsx';
-import { FormError } from '../../ui/states.tsx';
+import { authFieldErrors, authFormError } from './problems.ts';
+
+function FormMessage({ text }: { text: string | null }) {
+  return text ? (
+    <p className="form-error" role="alert">
+      {text}
+    </p>
+  ) : null;
+}
 
 function AuthFrame({ title, children }: { title: string; children: React.ReactNode }) {
   const { t } = useTranslation();
@@ -48,7 +56,8 @@ export function SignIn() {
       navigate(next, { replace: true });
     },
   });
-  const fields = signIn.error ? toProblem(signIn.error).fields : {};
+  const problem = signIn.error ? toProblem(signIn.error) : null;
+  const fields = authFieldErrors(problem, t);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     signIn.mutate();
@@ -74,7 +83,9 @@ export function SignIn() {
           error={fieldError(fields, 'password')}
           required
         />
-        {signIn.error && Object.keys(fields).length === 0 ? <FormError error={signIn.error} /> : null}
+        {problem && Object.keys(fields).length === 0 ? (
+          <FormMessage text={authFormError(problem, t)} />
+        ) : null}
         <button type="submit" className="btn btn-primary" disabled={signIn.isPending}>
           {t('signIn')}
         </button>
@@ -98,7 +109,8 @@ export function SignUp() {
       navigate('/', { replace: true });
     },
   });
-  const fields = signUp.error ? toProblem(signUp.error).fields : {};
+  const problem = signUp.error ? toProblem(signUp.error) : null;
+  const fields = authFieldErrors(problem, t);
   const set = (key: keyof typeof form) => (e: React.ChangeEvent<HTMLInputElement>) =>
     setForm((f) => ({ ...f, [key]: e.target.value }));
   return (
@@ -145,7 +157,9 @@ export function SignUp() {
           error={fieldError(fields, 'password')}
           required
         />
-        {signUp.error && Object.keys(fields).length === 0 ? <FormError error={signUp.error} /> : null}
+        {problem && Object.keys(fields).length === 0 ? (
+          <FormMessage text={authFormError(problem, t)} />
+        ) : null}
         <button type="submit" className="btn btn-primary" disabled={signUp.isPending}>
           {t('signUp')}
         </button>
@@ -172,7 +186,8 @@ export function AcceptInvite() {
       navigate('/', { replace: true });
     },
   });
-  const fields = accept.error ? toProblem(accept.error).fields : {};
+  const problem = accept.error ? toProblem(accept.error) : null;
+  const fields = authFieldErrors(problem, t);
   return (
     <AuthFrame title={t('acceptInviteTitle')}>
       {token ? (
@@ -199,7 +214,9 @@ export function AcceptInvite() {
             error={fieldError(fields, 'password')}
             required
           />
-          {accept.error && Object.keys(fields).length === 0 ? <FormError error={accept.error} /> : null}
+          {problem && Object.keys(fields).length === 0 ? (
+            <FormMessage text={authFormError(problem, t)} />
+          ) : null}
           <button type="submit" className="btn btn-primary" disabled={accept.isPending}>
             {t('acceptInvite')}
           </button>
