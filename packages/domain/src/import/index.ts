@@ -1,0 +1,4 @@
+export * from './cells.ts';
+export * from './escape.ts';
+export * from './mapping.ts';
+export * from './row.ts';
