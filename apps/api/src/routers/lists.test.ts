@@ -66,11 +66,12 @@ describe('lists', () => {
       rule: { type: 'condition', field: 'tags', op: 'hasNone', values: ['x'] },
     });
     const before = await owner.trpc.segments.get.query({ id: rule.id });
+    // One call at a time: a second promise made up front would reject before anyone awaits it.
     for (const call of [
-      owner.trpc.lists.addMembers.mutate({ id: rule.id, clientIds: [client!] }),
-      owner.trpc.lists.removeMembers.mutate({ id: rule.id, clientIds: [client!] }),
+      () => owner.trpc.lists.addMembers.mutate({ id: rule.id, clientIds: [client!] }),
+      () => owner.trpc.lists.removeMembers.mutate({ id: rule.id, clientIds: [client!] }),
     ]) {
-      const error = await failure(call, 'BAD_REQUEST');
+      const error = await failure(call(), 'BAD_REQUEST');
       expect(error.issues?.map((i) => [i.field, i.code])).toEqual([['id', 'list_not_static']]);
     }
     expect(await owner.trpc.segments.get.query({ id: rule.id })).toEqual(before);
