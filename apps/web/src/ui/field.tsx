@@ -1,29 +1,37 @@
-import { type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, useId } from 'react';
+import {
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+  useId,
+} from 'react';
 
 type Common = { label: ReactNode; error?: string | undefined; hint?: ReactNode; className?: string };
 
 /**
- * A labelled input with its error next to it: `aria-invalid` and `aria-describedby` point screen
- * readers at the message, so a server error lands where the user is looking.
+ * The frame every labelled control shares: label, hint and error, with `aria-invalid` and
+ * `aria-describedby` pointing screen readers at the message, so a server error lands where the user
+ * is looking. `control` gets the ids and aria attributes to spread on the element.
  */
-export function TextField({
+function FieldFrame({
   label,
   error,
   hint,
   className,
-  ...input
-}: Common & Omit<InputHTMLAttributes<HTMLInputElement>, 'className'>) {
+  control,
+}: Common & {
+  control: (aria: {
+    id: string;
+    'aria-invalid': true | undefined;
+    'aria-describedby': string | undefined;
+  }) => ReactNode;
+}) {
   const id = useId();
   const described = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(' ');
   return (
     <div className={`field ${className ?? ''}`}>
       <label htmlFor={id}>{label}</label>
-      <input
-        id={id}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={described || undefined}
-        {...input}
-      />
+      {control({ id, 'aria-invalid': error ? true : undefined, 'aria-describedby': described || undefined })}
       {hint ? (
         <span id={`${id}-hint`} className="hint">
           {hint}
@@ -38,30 +46,39 @@ export function TextField({
   );
 }
 
+export function TextField({
+  label,
+  error,
+  hint,
+  className,
+  ...input
+}: Common & Omit<InputHTMLAttributes<HTMLInputElement>, 'className'>) {
+  return (
+    <FieldFrame
+      label={label}
+      error={error}
+      hint={hint}
+      className={className}
+      control={(aria) => <input {...aria} {...input} />}
+    />
+  );
+}
+
 export function TextAreaField({
   label,
   error,
   hint,
   className,
   ...input
-}: Common & Omit<React.TextareaHTMLAttributes<HTMLTextAreaElement>, 'className'>) {
-  const id = useId();
+}: Common & Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'className'>) {
   return (
-    <div className={`field ${className ?? ''}`}>
-      <label htmlFor={id}>{label}</label>
-      <textarea
-        id={id}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}
-        {...input}
-      />
-      {hint ? <span className="hint">{hint}</span> : null}
-      {error ? (
-        <span id={`${id}-error`} className="field-error">
-          {error}
-        </span>
-      ) : null}
-    </div>
+    <FieldFrame
+      label={label}
+      error={error}
+      hint={hint}
+      className={className}
+      control={(aria) => <textarea {...aria} {...input} />}
+    />
   );
 }
 
@@ -75,29 +92,22 @@ export function SelectField({
   className,
   ...select
 }: Common & { options: readonly Option[] } & Omit<SelectHTMLAttributes<HTMLSelectElement>, 'className'>) {
-  const id = useId();
   return (
-    <div className={`field ${className ?? ''}`}>
-      <label htmlFor={id}>{label}</label>
-      <select
-        id={id}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}
-        {...select}
-      >
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-      {hint ? <span className="hint">{hint}</span> : null}
-      {error ? (
-        <span id={`${id}-error`} className="field-error">
-          {error}
-        </span>
-      ) : null}
-    </div>
+    <FieldFrame
+      label={label}
+      error={error}
+      hint={hint}
+      className={className}
+      control={(aria) => (
+        <select {...aria} {...select}>
+          {options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      )}
+    />
   );
 }
 

@@ -3,6 +3,7 @@ import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { fieldError, toProblem } from '../../api/errors.ts';
 import { type Inputs, trpc } from '../../api/trpc.ts';
+import { ConfirmDialog } from '../../ui/confirm.tsx';
 import { SelectField, TextField } from '../../ui/field.tsx';
 import { Modal } from '../../ui/modal.tsx';
 import { FormError } from '../../ui/states.tsx';
@@ -164,23 +165,15 @@ export function BulkActions({
         {result === null ? '' : t('bulk.updated', { count: result })}
       </p>
       {confirmArchive ? (
-        <Modal title={t('bulk.archiveTitle')} onClose={() => setConfirmArchive(false)}>
-          <p>{t('bulk.archiveConfirm', { count: selected.size })}</p>
-          <FormError error={bulk.error} />
-          <div className="row">
-            <button
-              type="button"
-              className="btn btn-danger"
-              disabled={bulk.isPending}
-              onClick={() => bulk.mutate({ type: 'archive' })}
-            >
-              {t('bulk.archive')}
-            </button>
-            <button type="button" className="btn" onClick={() => setConfirmArchive(false)}>
-              {t('common:cancel')}
-            </button>
-          </div>
-        </Modal>
+        <ConfirmDialog
+          title={t('bulk.archiveTitle')}
+          message={t('bulk.archiveConfirm', { count: selected.size })}
+          confirmLabel={t('bulk.archive')}
+          pending={bulk.isPending}
+          error={<FormError error={bulk.error} />}
+          onConfirm={() => bulk.mutate({ type: 'archive' })}
+          onClose={() => setConfirmArchive(false)}
+        />
       ) : null}
       {creatingList ? (
         <NewListDialog

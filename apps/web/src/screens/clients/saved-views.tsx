@@ -3,6 +3,7 @@ import { type FormEvent, useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { fieldError, toProblem } from '../../api/errors.ts';
 import { type Outputs, trpc } from '../../api/trpc.ts';
+import { ConfirmDialog } from '../../ui/confirm.tsx';
 import { CheckboxField, TextField } from '../../ui/field.tsx';
 import { Modal } from '../../ui/modal.tsx';
 import { FormError } from '../../ui/states.tsx';
@@ -148,21 +149,13 @@ function RemoveViewDialog({ view, onClose }: { view: SavedView; onClose: () => v
     },
   });
   return (
-    <Modal title={t('views.removeTitle', { name: view.name })} onClose={onClose}>
-      <FormError error={remove.error} />
-      <div className="row">
-        <button
-          type="button"
-          className="btn btn-danger"
-          disabled={remove.isPending}
-          onClick={() => remove.mutate()}
-        >
-          {t('views.removeConfirm')}
-        </button>
-        <button type="button" className="btn" onClick={onClose}>
-          {t('common:cancel')}
-        </button>
-      </div>
-    </Modal>
+    <ConfirmDialog
+      title={t('views.removeTitle', { name: view.name })}
+      confirmLabel={t('views.removeConfirm')}
+      pending={remove.isPending}
+      error={<FormError error={remove.error} />}
+      onConfirm={() => remove.mutate()}
+      onClose={onClose}
+    />
   );
 }

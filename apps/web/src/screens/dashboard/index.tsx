@@ -77,7 +77,7 @@ function DashboardBody({ summary, asOf, updating }: { summary: Summary; asOf: nu
   return (
     <div className={`dashboard${updating ? ' dashboard-updating' : ''}`} aria-busy={updating || undefined}>
       {updating ? (
-        <p className="visually-hidden" role="status">
+        <p className="sr-only" role="status">
           {t('updating')}
         </p>
       ) : null}
@@ -133,7 +133,7 @@ function Kpis({ summary }: { summary: Summary }) {
   const { overdue } = summary.openTasks;
   return (
     <section aria-labelledby="dashboard-kpis">
-      <h2 id="dashboard-kpis" className="visually-hidden">
+      <h2 id="dashboard-kpis" className="sr-only">
         {t('kpi.heading')}
       </h2>
       <ul className="kpis">
@@ -247,7 +247,7 @@ function ChartTable({ table }: { table: DataTable }) {
       <summary>{t('showTable')}</summary>
       <div className="chart-table-scroll">
         <table className="data">
-          <caption className="visually-hidden">{table.caption}</caption>
+          <caption className="sr-only">{table.caption}</caption>
           <thead>
             <tr>
               {table.columns.map((column) => (

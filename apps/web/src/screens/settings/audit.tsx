@@ -98,7 +98,7 @@ function AuditLog() {
     body = (
       <>
         <table className="data audit-table">
-          <caption className="settings-sr-only">{t('audit.caption')}</caption>
+          <caption className="sr-only">{t('audit.caption')}</caption>
           <thead>
             <tr>
               <th scope="col">{t('audit.when')}</th>
@@ -265,7 +265,7 @@ function AuditLine({
               <p className="muted">{t('audit.noChanges')}</p>
             ) : (
               <table className="data audit-changes">
-                <caption className="settings-sr-only">{t('audit.changesCaption')}</caption>
+                <caption className="sr-only">{t('audit.changesCaption')}</caption>
                 <thead>
                   <tr>
                     <th scope="col">{t('audit.field')}</th>

@@ -47,7 +47,7 @@ export function FieldsTab() {
   else
     body = (
       <table className="data">
-        <caption className="settings-sr-only">{t('fields.caption')}</caption>
+        <caption className="sr-only">{t('fields.caption')}</caption>
         <thead>
           <tr>
             <th scope="col">{t('fields.label')}</th>
@@ -57,7 +57,7 @@ export function FieldsTab() {
             <th scope="col">{t('fields.required')}</th>
             {isAdmin ? (
               <th scope="col">
-                <span className="settings-sr-only">{t('actions')}</span>
+                <span className="sr-only">{t('actions')}</span>
               </th>
             ) : null}
           </tr>
@@ -208,7 +208,7 @@ function FieldDialog({
           onChange={(e) => set('required', e.target.checked)}
         />
         {define.error && !serverHasField ? <FormError error={define.error} /> : null}
-        <div className="row settings-dialog-actions">
+        <div className="row dialog-actions">
           <button type="submit" className="btn btn-primary" disabled={define.isPending}>
             {define.isPending ? t('common:saving') : t('common:save')}
           </button>

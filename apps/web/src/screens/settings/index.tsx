@@ -46,9 +46,7 @@ export default function Settings() {
                 className={active === tab.id ? 'active' : undefined}
               >
                 {t(`tabs.${tab.id}`)}
-                {tab.admin && !isAdmin ? (
-                  <span className="settings-sr-only"> {t('tabs.adminOnly')}</span>
-                ) : null}
+                {tab.admin && !isAdmin ? <span className="sr-only"> {t('tabs.adminOnly')}</span> : null}
               </Link>
             </li>
           ))}

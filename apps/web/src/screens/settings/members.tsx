@@ -6,8 +6,8 @@ import { fieldError, toProblem } from '../../api/errors.ts';
 import { type Outputs, trpc } from '../../api/trpc.ts';
 import { useCan, useSession } from '../../app/session.tsx';
 import { useFormat, useLocale } from '../../i18n/format.ts';
+import { ConfirmDialog } from '../../ui/confirm.tsx';
 import { SelectField, TextField } from '../../ui/field.tsx';
-import { Modal } from '../../ui/modal.tsx';
 import { Empty, ErrorState, FormError, Loading } from '../../ui/states.tsx';
 import { CopyField } from './common.tsx';
 
@@ -77,7 +77,7 @@ export function MembersTab() {
   else
     body = (
       <table className="data">
-        <caption className="settings-sr-only">{t('members.caption')}</caption>
+        <caption className="sr-only">{t('members.caption')}</caption>
         <thead>
           <tr>
             <th scope="col">{t('members.name')}</th>
@@ -86,7 +86,7 @@ export function MembersTab() {
             <th scope="col">{t('members.since')}</th>
             {isAdmin ? (
               <th scope="col">
-                <span className="settings-sr-only">{t('actions')}</span>
+                <span className="sr-only">{t('actions')}</span>
               </th>
             ) : null}
           </tr>
@@ -275,22 +275,14 @@ function RemoveDialog({ member, onClose }: { member: Member; onClose: () => void
     },
   });
   return (
-    <Modal title={t('members.removeTitle')} onClose={onClose}>
-      <p>{t('members.removeConfirm', { name: member.name, email: member.email })}</p>
-      {remove.error ? <MemberRefusal error={remove.error} /> : null}
-      <div className="row settings-dialog-actions">
-        <button
-          type="button"
-          className="btn btn-danger"
-          onClick={() => remove.mutate()}
-          disabled={remove.isPending}
-        >
-          {t('members.removeYes')}
-        </button>
-        <button type="button" className="btn" onClick={onClose}>
-          {t('common:cancel')}
-        </button>
-      </div>
-    </Modal>
+    <ConfirmDialog
+      title={t('members.removeTitle')}
+      message={t('members.removeConfirm', { name: member.name, email: member.email })}
+      confirmLabel={t('members.removeYes')}
+      pending={remove.isPending}
+      error={remove.error ? <MemberRefusal error={remove.error} /> : null}
+      onConfirm={() => remove.mutate()}
+      onClose={onClose}
+    />
   );
 }

@@ -4,8 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { fieldError, toProblem } from '../../api/errors.ts';
 import { type Outputs, trpc } from '../../api/trpc.ts';
 import { useFormat } from '../../i18n/format.ts';
+import { ConfirmDialog } from '../../ui/confirm.tsx';
 import { TextField } from '../../ui/field.tsx';
-import { Modal } from '../../ui/modal.tsx';
 import { Empty, ErrorState, FormError, Loading } from '../../ui/states.tsx';
 import { CopyField } from './common.tsx';
 
@@ -29,7 +29,7 @@ export function TokensTab() {
   else
     body = (
       <table className="data">
-        <caption className="settings-sr-only">{t('tokens.caption')}</caption>
+        <caption className="sr-only">{t('tokens.caption')}</caption>
         <thead>
           <tr>
             <th scope="col">{t('tokens.name')}</th>
@@ -37,7 +37,7 @@ export function TokensTab() {
             <th scope="col">{t('tokens.lastUsed')}</th>
             <th scope="col">{t('tokens.status')}</th>
             <th scope="col">
-              <span className="settings-sr-only">{t('actions')}</span>
+              <span className="sr-only">{t('actions')}</span>
             </th>
           </tr>
         </thead>
@@ -158,22 +158,14 @@ function RevokeDialog({ token, onClose }: { token: Token; onClose: () => void })
     },
   });
   return (
-    <Modal title={t('tokens.revokeTitle')} onClose={onClose}>
-      <p>{t('tokens.revokeConfirm', { name: token.name })}</p>
-      <FormError error={revoke.error} />
-      <div className="row settings-dialog-actions">
-        <button
-          type="button"
-          className="btn btn-danger"
-          onClick={() => revoke.mutate()}
-          disabled={revoke.isPending}
-        >
-          {t('tokens.revokeYes')}
-        </button>
-        <button type="button" className="btn" onClick={onClose}>
-          {t('common:cancel')}
-        </button>
-      </div>
-    </Modal>
+    <ConfirmDialog
+      title={t('tokens.revokeTitle')}
+      message={t('tokens.revokeConfirm', { name: token.name })}
+      confirmLabel={t('tokens.revokeYes')}
+      pending={revoke.isPending}
+      error={<FormError error={revoke.error} />}
+      onConfirm={() => revoke.mutate()}
+      onClose={onClose}
+    />
   );
 }
