@@ -90,6 +90,12 @@ export function ClientFields({ mode, state, onChange, errors, rows, region, memb
   const [fullName, setFullName] = useState('');
   const set = <K extends keyof ClientFormState>(key: K, value: ClientFormState[K]) =>
     onChange({ ...state, [key]: value });
+  type ListKey = 'phones' | 'emails';
+  /** Changes one row of the phone or e-mail list. */
+  const patchRow = <K extends ListKey>(key: K, index: number, patch: Partial<ClientFormState[K][number]>) =>
+    set(key, state[key].map((row, j) => (j === index ? { ...row, ...patch } : row)) as ClientFormState[K]);
+  const removeRow = <K extends ListKey>(key: K, index: number) =>
+    set(key, state[key].filter((_, j) => j !== index) as ClientFormState[K]);
   const err = (name: string) => fieldError(errors, name);
 
   const ownerOptions: Option[] = [
@@ -224,12 +230,7 @@ export function ClientFields({ mode, state, onChange, errors, rows, region, memb
                 label={t('form.phoneN', { n: i + 1 })}
                 type="tel"
                 value={p.number}
-                onChange={(e) =>
-                  set(
-                    'phones',
-                    state.phones.map((x, j) => (j === i ? { ...x, number: e.target.value } : x)),
-                  )
-                }
+                onChange={(e) => patchRow('phones', i, { number: e.target.value })}
                 error={phoneError}
                 hint={previewHint(
                   previewPhone(p.number, region),
@@ -241,25 +242,13 @@ export function ClientFields({ mode, state, onChange, errors, rows, region, memb
                 label={t('form.phoneTypeN', { n: i + 1 })}
                 options={phoneTypeOptions}
                 value={p.type}
-                onChange={(e) =>
-                  set(
-                    'phones',
-                    state.phones.map((x, j) =>
-                      j === i ? { ...x, type: e.target.value as (typeof x)['type'] } : x,
-                    ),
-                  )
-                }
+                onChange={(e) => patchRow('phones', i, { type: e.target.value as (typeof p)['type'] })}
               />
               <button
                 type="button"
                 className="btn btn-ghost row-remove"
                 aria-label={t('form.removePhone', { n: i + 1 })}
-                onClick={() =>
-                  set(
-                    'phones',
-                    state.phones.filter((_, j) => j !== i),
-                  )
-                }
+                onClick={() => removeRow('phones', i)}
               >
                 {t('common:remove')}
               </button>
@@ -283,12 +272,7 @@ export function ClientFields({ mode, state, onChange, errors, rows, region, memb
               label={t('form.emailN', { n: i + 1 })}
               type="email"
               value={m.address}
-              onChange={(e) =>
-                set(
-                  'emails',
-                  state.emails.map((x, j) => (j === i ? { ...x, address: e.target.value } : x)),
-                )
-              }
+              onChange={(e) => patchRow('emails', i, { address: e.target.value })}
               error={rowError(errors, 'emails', rows, i)}
               hint={previewHint(previewEmail(m.address), rowError(errors, 'emails', rows, i))}
             />
@@ -296,25 +280,13 @@ export function ClientFields({ mode, state, onChange, errors, rows, region, memb
               label={t('form.emailTypeN', { n: i + 1 })}
               options={emailTypeOptions}
               value={m.type}
-              onChange={(e) =>
-                set(
-                  'emails',
-                  state.emails.map((x, j) =>
-                    j === i ? { ...x, type: e.target.value as (typeof x)['type'] } : x,
-                  ),
-                )
-              }
+              onChange={(e) => patchRow('emails', i, { type: e.target.value as (typeof m)['type'] })}
             />
             <button
               type="button"
               className="btn btn-ghost row-remove"
               aria-label={t('form.removeEmail', { n: i + 1 })}
-              onClick={() =>
-                set(
-                  'emails',
-                  state.emails.filter((_, j) => j !== i),
-                )
-              }
+              onClick={() => removeRow('emails', i)}
             >
               {t('common:remove')}
             </button>
