@@ -7,6 +7,10 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { errorBody, type Vars } from './http/common.ts';
+import { duplicateRoutes } from './http/duplicates.ts';
+import { exportRoutes } from './http/exports.ts';
+import { importRoutes } from './http/imports.ts';
 import { createLogger, type Logger } from './log.ts';
 import { appRouter } from './routers/index.ts';
 import { type ApiConfig, type DeadLetterStore, defaultApiConfig, resolveAuth } from './trpc/context.ts';
@@ -25,21 +29,9 @@ export type AppDeps = {
   deadLetters?: DeadLetterStore | null;
 };
 
-type Vars = { Variables: { requestId: string; log: Logger } };
-
 /** Largest request body: generous for a client card, far below anything that strains the server. */
 const MAX_BODY_BYTES = 1024 * 1024;
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
-
-function errorBody(code: string, httpStatus: number, message: string, requestId: string) {
-  return {
-    error: {
-      message,
-      code: httpStatus === 413 ? -32600 : -32603,
-      data: { code, httpStatus, path: null, requestId },
-    },
-  };
-}
 
 /** The HTTP application: health, tRPC at /trpc, and (in production) the built web app. */
 export function createApp(deps: AppDeps) {
@@ -71,10 +63,7 @@ export function createApp(deps: AppDeps) {
 
   app.onError((error, c) => {
     c.get('log')?.error({ err: error }, 'unhandled error');
-    return c.json(
-      errorBody('INTERNAL_SERVER_ERROR', 500, 'Internal server error', c.get('requestId') ?? ''),
-      500,
-    );
+    return c.json(errorBody(500, 'Internal server error', c.get('requestId') ?? ''), 500);
   });
 
   app.get('/health', async (c) => {
@@ -87,10 +76,7 @@ export function createApp(deps: AppDeps) {
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
       onError: (c) =>
-        c.json(
-          errorBody('PAYLOAD_TOO_LARGE', 413, 'The request body is larger than 1 MiB', c.get('requestId')),
-          413,
-        ),
+        c.json(errorBody(413, 'The request body is larger than 1 MiB', c.get('requestId')), 413),
     }),
   );
 
@@ -120,6 +106,12 @@ export function createApp(deps: AppDeps) {
     });
   });
 
+  // Plain HTTP for what tRPC's JSON does not carry: file uploads and downloads.
+  const httpDeps = { database: deps.database, now };
+  importRoutes(app, httpDeps);
+  duplicateRoutes(app, httpDeps);
+  exportRoutes(app, httpDeps);
+
   if (deps.webDist && existsSync(join(deps.webDist, 'index.html'))) serveWebApp(app, deps.webDist);
   return app;
 }
@@ -128,7 +120,7 @@ export function createApp(deps: AppDeps) {
 function serveWebApp(app: Hono<Vars>, webDist: string) {
   const index = readFileSync(join(webDist, 'index.html'), 'utf8');
   app.use('/*', serveStatic({ root: relative(process.cwd(), webDist) || '.' }));
-  app.get('*', (c) => (c.req.path.startsWith('/trpc') ? c.notFound() : c.html(index)));
+  app.get('*', (c) => (/^\/(trpc|api)(\/|$)/.test(c.req.path) ? c.notFound() : c.html(index)));
 }
 
 function clientIp(c: Parameters<typeof getConnInfo>[0], trustProxy: boolean): string {

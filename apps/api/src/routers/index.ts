@@ -6,7 +6,9 @@ import { clientsRouter } from './clients.ts';
 import { consentsRouter } from './consents.ts';
 import { dashboardRouter } from './dashboard.ts';
 import { deadLettersRouter } from './dead-letters.ts';
+import { duplicatesRouter } from './duplicates.ts';
 import { fieldsRouter } from './fields.ts';
+import { importsRouter } from './imports.ts';
 import { interactionsRouter } from './interactions.ts';
 import { listsRouter } from './lists.ts';
 import { membersRouter } from './members.ts';
@@ -41,6 +43,8 @@ export const appRouter = router({
   deadLetters: deadLettersRouter,
   views: viewsRouter,
   dashboard: dashboardRouter,
+  imports: importsRouter,
+  duplicates: duplicatesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -101,33 +101,46 @@ function actorOf(auth: Auth): MutationContext['actor'] {
 export function workspaceProcedure(minRole: Role, options: { sessionOnly?: boolean } = {}) {
   const sessionOnly = options.sessionOnly ?? false;
   return base.meta({ access: minRole, sessionOnly }).use(async ({ ctx, next }) => {
-    const auth = ctx.auth;
-    if (!auth) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in first' });
-    if (sessionOnly && auth.kind !== 'session') {
-      throw new TRPCError({ code: 'FORBIDDEN', message: 'Only a signed-in browser session may do this' });
-    }
-    if (!auth.workspaceId) throw new TRPCError({ code: 'FORBIDDEN', message: 'No workspace is selected' });
-    const [membership, workspace] = await Promise.all([
-      getMembership(ctx.db, auth.workspaceId, auth.user.id),
-      getWorkspace(ctx.db, auth.workspaceId),
-    ]);
-    if (!membership || !workspace) {
-      throw new TRPCError({ code: 'FORBIDDEN', message: 'You are not a member of this workspace' });
-    }
-    if (!roleAtLeast(membership.role, minRole)) {
-      throw new TRPCError({ code: 'FORBIDDEN', message: `This needs the ${minRole} role or higher` });
-    }
-    const onlyOwnerId =
-      membership.role === 'manager' && workspace.settings.managersSeeOwnClientsOnly ? auth.user.id : null;
-    const ws: WorkspaceContext = {
-      id: workspace.id,
-      name: workspace.name,
-      settings: workspace.settings,
-      role: membership.role,
-      userId: auth.user.id,
-      scope: { workspaceId: workspace.id, onlyOwnerId },
-      mutation: { workspaceId: workspace.id, actor: actorOf(auth), requestId: ctx.requestId, onlyOwnerId },
-    };
+    const { auth, ws } = await workspaceAccess(ctx, minRole, sessionOnly);
     return next({ ctx: { auth, ws } });
   });
+}
+
+/**
+ * The caller's workspace and role, or the tRPC error that refuses them: shared by procedures and
+ * by the plain HTTP routes (uploads, downloads), which map the error to a status.
+ */
+export async function workspaceAccess(
+  ctx: Pick<Context, 'auth' | 'db' | 'requestId'>,
+  minRole: Role,
+  sessionOnly = false,
+): Promise<{ auth: Auth; ws: WorkspaceContext }> {
+  const auth = ctx.auth;
+  if (!auth) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in first' });
+  if (sessionOnly && auth.kind !== 'session') {
+    throw new TRPCError({ code: 'FORBIDDEN', message: 'Only a signed-in browser session may do this' });
+  }
+  if (!auth.workspaceId) throw new TRPCError({ code: 'FORBIDDEN', message: 'No workspace is selected' });
+  const [membership, workspace] = await Promise.all([
+    getMembership(ctx.db, auth.workspaceId, auth.user.id),
+    getWorkspace(ctx.db, auth.workspaceId),
+  ]);
+  if (!membership || !workspace) {
+    throw new TRPCError({ code: 'FORBIDDEN', message: 'You are not a member of this workspace' });
+  }
+  if (!roleAtLeast(membership.role, minRole)) {
+    throw new TRPCError({ code: 'FORBIDDEN', message: `This needs the ${minRole} role or higher` });
+  }
+  const onlyOwnerId =
+    membership.role === 'manager' && workspace.settings.managersSeeOwnClientsOnly ? auth.user.id : null;
+  const ws: WorkspaceContext = {
+    id: workspace.id,
+    name: workspace.name,
+    settings: workspace.settings,
+    role: membership.role,
+    userId: auth.user.id,
+    scope: { workspaceId: workspace.id, onlyOwnerId },
+    mutation: { workspaceId: workspace.id, actor: actorOf(auth), requestId: ctx.requestId, onlyOwnerId },
+  };
+  return { auth, ws };
 }

@@ -74,3 +74,11 @@ export async function listMembers(db: Executor, workspaceId: string) {
     .where(eq(memberships.workspaceId, workspaceId))
     .orderBy(users.email);
 }
+
+/** Every workspace, oldest first: for operator tools (`pnpm cb`) that act outside a session. */
+export async function listAllWorkspaces(db: Executor): Promise<{ id: string; name: string }[]> {
+  return db
+    .select({ id: workspaces.id, name: workspaces.name })
+    .from(workspaces)
+    .orderBy(workspaces.createdAt, workspaces.id);
+}

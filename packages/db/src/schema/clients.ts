@@ -74,6 +74,8 @@ export const clients = pgTable(
     verifiedAt: tstz('verified_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    /** Set when this record was merged into another (kept, archived, for history and unmerge). */
+    mergedIntoId: uuid('merged_into_id').references((): AnyPgColumn => clients.id, { onDelete: 'set null' }),
     /** Bumped by every update: undo and merge refuse to touch a record edited since. */
     version: integer('version').notNull().default(1),
   },

@@ -6,6 +6,7 @@ export * from './client-phones.ts';
 export * from './clients.ts';
 export * from './consents.ts';
 export * from './custom-field-definitions.ts';
+export * from './imports.ts';
 export * from './interactions.ts';
 export * from './invites.ts';
 export * from './memberships.ts';
