@@ -6,6 +6,6 @@ const api = process.env.CB_API_URL ?? 'http://localhost:3000';
 
 export default defineConfig({
   plugins: [react()],
-  server: { proxy: { '/trpc': api, '/health': api } },
+  server: { proxy: { '/trpc': api, '/api': api, '/health': api } },
   build: { chunkSizeWarningLimit: 1200 },
 });

@@ -25,6 +25,8 @@ export type AppDeps = {
   webDist?: string | null;
   /** The clock, replaceable in tests. */
   now?: () => Date;
+  /** Largest import upload in bytes (default 2 GiB). */
+  importMaxBytes?: number;
   /** The job queue's dead letters (the worker's queue); none when the process runs no queue. */
   deadLetters?: DeadLetterStore | null;
 };
@@ -108,7 +110,7 @@ export function createApp(deps: AppDeps) {
 
   // Plain HTTP for what tRPC's JSON does not carry: file uploads and downloads.
   const httpDeps = { database: deps.database, now };
-  importRoutes(app, httpDeps);
+  importRoutes(app, { ...httpDeps, importMaxBytes: deps.importMaxBytes });
   duplicateRoutes(app, httpDeps);
   exportRoutes(app, httpDeps);
 

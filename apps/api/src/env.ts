@@ -30,6 +30,12 @@ const ZEnv = z.object({
   TRUST_PROXY: flag.default(false),
   /** The built web app served at `/` in production; default `apps/web/dist` of this repository. */
   WEB_DIST_DIR: z.string().min(1).optional(),
+  /** Largest import file accepted by `POST /api/imports`, in bytes (2 GiB). */
+  CB_IMPORT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(2 * 1024 ** 3),
   /** Session cookies live this many days. */
   SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
 });

@@ -39,6 +39,7 @@ async function main() {
     database,
     log,
     trustProxy: env.TRUST_PROXY,
+    importMaxBytes: env.CB_IMPORT_MAX_BYTES,
     webDist: env.NODE_ENV === 'production' ? webDist : null,
     config: { secureCookies: env.NODE_ENV === 'production', sessionDays: env.SESSION_DAYS, publicUrl },
     deadLetters: {

@@ -12,6 +12,8 @@ export {
   listDeadLetters,
   redriveDeadLetters,
 } from './dead-letters.ts';
+export * from './export/index.ts';
+export * from './import/index.ts';
 export * from './jobs.ts';
 export {
   type AnyProcessor,

@@ -53,3 +53,39 @@ export const ZDirectDeadLetter = z.object({
 export type DirectDeadLetter = z.infer<typeof ZDirectDeadLetter>;
 
 export const OutboxPruneDefaults = { olderThanDays: 7 } as const;
+
+/**
+ * Import runs and undos (issue 5): one import per job, for as long as the file takes. Kept apart
+ * from `QUEUE` because their queues have settings of their own (`importQueues`).
+ */
+export const IMPORT_QUEUE = {
+  run: 'import.run',
+  undo: 'import.undo',
+} as const;
+
+export const ZImportJob = z.object({ importId: z.uuid() });
+export type ImportJob = z.infer<typeof ZImportJob>;
+
+/**
+ * Duplicates (issue 5): a whole-workspace scan, the check of some new or changed clients, and the
+ * scheduled pass that enqueues a scan per workspace. Kept apart from `QUEUE` like the import queues.
+ */
+export const DUPLICATE_QUEUE = {
+  scan: 'duplicates.scan',
+  check: 'duplicates.check',
+  scanAll: 'duplicates.scan-all',
+} as const;
+
+/** Most clients one `duplicates.check` job carries; the relay splits larger sets. */
+export const MAX_CLIENTS_PER_CHECK = 1000;
+
+export const ZDuplicatesScan = z.object({ workspaceId: z.uuid() });
+export type DuplicatesScan = z.infer<typeof ZDuplicatesScan>;
+
+export const ZDuplicatesCheck = z.object({
+  workspaceId: z.uuid(),
+  clientIds: z.array(z.uuid()).min(1).max(MAX_CLIENTS_PER_CHECK),
+});
+export type DuplicatesCheck = z.infer<typeof ZDuplicatesCheck>;
+
+export const ZDuplicatesScanAll = z.object({}).strict();

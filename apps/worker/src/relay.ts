@@ -1,6 +1,10 @@
 import type { DatabaseHandle } from '@cb/db';
 import {
   claimPendingOutbox,
+  DUPLICATES_CHECK,
+  DUPLICATES_SCAN,
+  IMPORT_RUN,
+  IMPORT_UNDO,
   inTransaction,
   markOutboxRelayed,
   type OutboxRow,
@@ -14,10 +18,14 @@ import { bossExecutor } from './boss-executor.ts';
 import {
   type ClientRecompute,
   type DirectDeadLetter,
+  DUPLICATE_QUEUE,
+  IMPORT_QUEUE,
+  type ImportJob,
   MAX_CLIENTS_PER_JOB,
   QUEUE,
   type WorkspaceRecompute,
 } from './jobs.ts';
+import { type DuplicateJobPlan, planDuplicateJobs } from './processors/duplicates-check.ts';
 
 /** Outbox topics and the payload each row carries. */
 export const OUTBOX_TOPIC = {
@@ -72,6 +80,14 @@ export async function relayOutbox(
     if (plan.workspaceJobs.length > 0)
       await boss.insert(QUEUE.workspaceRecompute, plan.workspaceJobs, { db });
     if (plan.deadLetters.length > 0) await boss.insert(QUEUE.deadLetter, plan.deadLetters, { db });
+    if (plan.duplicates.checkJobs.length > 0)
+      await boss.insert(DUPLICATE_QUEUE.check, plan.duplicates.checkJobs, { db });
+    if (plan.duplicates.scanJobs.length > 0)
+      await boss.insert(DUPLICATE_QUEUE.scan, plan.duplicates.scanJobs, { db });
+    for (const queue of [IMPORT_QUEUE.run, IMPORT_QUEUE.undo]) {
+      const jobs = plan.importJobs.filter((job) => job.queue === queue).map((job) => job.job);
+      if (jobs.length > 0) await boss.insert(queue, jobs, { db });
+    }
     await markOutboxRelayed(
       execute,
       rows.map((row) => row.id),
@@ -89,13 +105,21 @@ type JobPlan = {
   clientJobs: JobInsert<ClientRecompute>[];
   workspaceJobs: JobInsert<WorkspaceRecompute>[];
   deadLetters: JobInsert<DirectDeadLetter>[];
+  /** `import.run` / `import.undo`: one job per row, one queued job per import (`singletonKey`). */
+  importJobs: { queue: string; job: JobInsert<ImportJob> }[];
+  /** `duplicates.check` / `duplicates.scan` (`planDuplicateJobs`). */
+  duplicates: Omit<DuplicateJobPlan, 'invalid'>;
 };
+
+const ZImportTopicPayload = z.object({ importId: z.uuid() });
 
 /** Turns claimed rows into jobs. Pure, so the coalescing rules are easy to read and test. */
 export function planJobs(rows: OutboxRow[], clientsPerJob: number): JobPlan {
   const clientsByWorkspace = new Map<string, Set<string>>();
   const wholeWorkspaces = new Set<string>();
   const deadLetters: JobInsert<DirectDeadLetter>[] = [];
+  const importJobs: JobPlan['importJobs'] = [];
+  const duplicateRows: OutboxRow[] = [];
   for (const row of rows) {
     switch (row.topic) {
       case OUTBOX_TOPIC.clientRecompute: {
@@ -115,6 +139,21 @@ export function planJobs(rows: OutboxRow[], clientsPerJob: number): JobPlan {
       case OUTBOX_TOPIC.workspaceRecompute:
         wholeWorkspaces.add(row.workspaceId);
         break;
+      case IMPORT_RUN:
+      case IMPORT_UNDO: {
+        const payload = ZImportTopicPayload.safeParse(row.payload);
+        if (!payload.success) {
+          deadLetters.push(deadLetter(row, `invalid payload: ${z.prettifyError(payload.error)}`));
+          break;
+        }
+        const queue = row.topic === IMPORT_RUN ? IMPORT_QUEUE.run : IMPORT_QUEUE.undo;
+        importJobs.push({ queue, job: { data: payload.data, singletonKey: payload.data.importId } });
+        break;
+      }
+      case DUPLICATES_CHECK:
+      case DUPLICATES_SCAN:
+        duplicateRows.push(row);
+        break;
       default:
         deadLetters.push(deadLetter(row, `unknown outbox topic "${row.topic}"`));
     }
@@ -132,7 +171,9 @@ export function planJobs(rows: OutboxRow[], clientsPerJob: number): JobPlan {
     // The queue keeps one queued job per key, so a workspace already waiting is not queued twice.
     singletonKey: workspaceId,
   }));
-  return { clientJobs, workspaceJobs, deadLetters };
+  const { invalid, ...duplicates } = planDuplicateJobs(duplicateRows);
+  for (const { row, message } of invalid) deadLetters.push(deadLetter(row, message));
+  return { clientJobs, workspaceJobs, deadLetters, importJobs, duplicates };
 }
 
 function deadLetter(row: OutboxRow, message: string): JobInsert<DirectDeadLetter> {

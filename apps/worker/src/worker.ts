@@ -2,7 +2,10 @@ import type { DatabaseHandle } from '@cb/db';
 import type { PgBoss } from 'pg-boss';
 import pino, { type Logger } from 'pino';
 import { connectBoss, DEFAULT_RETRY, queueOptions, type RetryPolicy, upsertQueue } from './boss.ts';
-import { QUEUE } from './jobs.ts';
+import { type ImportSweep, startImportSweep } from './import/sweep.ts';
+import { DUPLICATE_QUEUE, QUEUE } from './jobs.ts';
+import { DEFAULT_DUPLICATES_SCAN_CRON, duplicateQueues } from './processors/duplicates-scan.ts';
+import { importQueues, stopImportRuns } from './processors/import-run.ts';
 import {
   type AnyProcessor,
   defaultProcessors,
@@ -32,11 +35,17 @@ export type StartWorkerOptions = {
   fullRecomputeCron?: string | null;
   /** Cron (UTC) of the outbox clean-up; `null` removes the schedule. Daily by default. */
   outboxPruneCron?: string | null;
+  /** Cron (UTC) of the duplicate scan of every workspace; `null` removes the schedule. Daily by default. */
+  duplicatesScanCron?: string | null;
   retry?: RetryPolicy;
   /** The processors to run (default: all of this worker's). */
   processors?: readonly AnyProcessor[];
   /** Server mode: the URL for pg-boss's own pool; defaults to the handle's. */
   databaseUrl?: string;
+  /** How often stalled or job-less imports get a new job (seconds); `null`: no sweep. Default 15. */
+  importSweepSeconds?: number | null;
+  /** A running import whose heartbeat is older than this is taken over (seconds). Default 30. */
+  importStallSeconds?: number;
 };
 
 export type Worker = {
@@ -64,6 +73,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<Worker> 
     maxConnections: 4 + (options.concurrency ?? 2) * 2,
   });
   let relay: RelayLoop | undefined;
+  let importSweep: ImportSweep | undefined;
   try {
     await applySchedule(boss, QUEUE.recomputeAll, options.fullRecomputeCron, DEFAULT_FULL_RECOMPUTE_CRON);
     await applySchedule(boss, QUEUE.outboxPrune, options.outboxPruneCron, DEFAULT_OUTBOX_PRUNE_CRON);
@@ -74,6 +84,20 @@ export async function startWorker(options: StartWorkerOptions): Promise<Worker> 
       pollIntervalSeconds,
     };
     const ownQueues = new Set<string>(Object.values(QUEUE));
+    for (const [name, settings] of importQueues(retry)) {
+      await upsertQueue(boss, name, settings);
+      ownQueues.add(name);
+    }
+    for (const [name, settings] of duplicateQueues(retry)) {
+      await upsertQueue(boss, name, settings);
+      ownQueues.add(name);
+    }
+    await applySchedule(
+      boss,
+      DUPLICATE_QUEUE.scanAll,
+      options.duplicatesScanCron,
+      DEFAULT_DUPLICATES_SCAN_CRON,
+    );
     for (const processor of options.processors ?? defaultProcessors) {
       // A processor for a queue of its own (an extension, a test) gets the same retries and dead letters.
       if (!ownQueues.has(processor.queue)) await upsertQueue(boss, processor.queue, queueOptions(retry));
@@ -86,7 +110,15 @@ export async function startWorker(options: StartWorkerOptions): Promise<Worker> 
         logger,
       });
     }
+    if (options.importSweepSeconds !== null) {
+      importSweep = startImportSweep(database, boss, {
+        intervalSeconds: options.importSweepSeconds,
+        stallSeconds: options.importStallSeconds,
+        logger,
+      });
+    }
   } catch (error) {
+    await relay?.stop();
     await boss.stop({ graceful: false, close: true });
     throw error;
   }
@@ -98,6 +130,9 @@ export async function startWorker(options: StartWorkerOptions): Promise<Worker> 
     stop() {
       stopping ??= (async () => {
         await relay?.stop();
+        await importSweep?.stop();
+        // Imports stop after the chunk in hand (its checkpoint committed); another worker resumes them.
+        stopImportRuns(boss);
         await boss.stop({ graceful: true, close: true, timeout: 30_000 });
         logger.info('worker stopped');
       })();

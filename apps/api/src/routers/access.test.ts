@@ -28,6 +28,7 @@ type Ids = {
   token: string;
   list: string;
   view: string;
+  import: string;
 };
 let a: Ids;
 const SECRET_NAME = 'Секретова';
@@ -119,6 +120,40 @@ const calls: Record<string, { input: (ids: Ids) => unknown; targetsA: boolean }>
   'views.list': { input: () => undefined, targetsA: false },
   'views.save': { input: (ids) => ({ id: ids.view, name: 'hijacked', state: {} }), targetsA: true },
   'views.remove': { input: (ids) => ({ id: ids.view }), targetsA: true },
+  'imports.get': { input: (ids) => ({ id: ids.import }), targetsA: true },
+  'imports.status': { input: (ids) => ({ id: ids.import }), targetsA: true },
+  'imports.list': { input: () => ({}), targetsA: false },
+  'imports.mappings': { input: () => ({}), targetsA: false },
+  'imports.setMapping': { input: (ids) => ({ id: ids.import, mapping: [] }), targetsA: true },
+  'imports.applyMapping': {
+    input: (ids) => ({ id: ids.import, mappingId: '00000000-0000-4000-8000-000000000000' }),
+    targetsA: true,
+  },
+  'imports.dryRun': { input: (ids) => ({ id: ids.import }), targetsA: true },
+  'imports.start': {
+    input: (ids) => ({ id: ids.import, duplicatePolicy: { matchBy: ['phone'], action: 'skip' } }),
+    targetsA: true,
+  },
+  'imports.undo': { input: (ids) => ({ id: ids.import }), targetsA: true },
+  'duplicates.scan': { input: () => ({}), targetsA: false },
+  'duplicates.list': { input: () => ({ status: 'open', locale: 'en' }), targetsA: false },
+  'duplicates.merges': { input: () => ({}), targetsA: false },
+  'duplicates.merge': {
+    input: (ids) => ({
+      survivorId: ids.client,
+      mergedId: '00000000-0000-4000-8000-000000000000',
+      expectedVersions: { survivor: 1, merged: 1 },
+    }),
+    targetsA: true,
+  },
+  'duplicates.unmerge': {
+    input: () => ({ mergeId: '00000000-0000-4000-8000-000000000000' }),
+    targetsA: true,
+  },
+  'duplicates.dismiss': {
+    input: (ids) => ({ a: ids.client, b: '00000000-0000-4000-8000-000000000000' }),
+    targetsA: true,
+  },
 };
 
 /** `auth.signOut` ends the caller's session, so it goes last. */
@@ -159,6 +194,11 @@ beforeAll(async () => {
     state: { q: SECRET_NAME },
     shared: true,
   });
+  const uploaded = await ownerA.fetch('http://test.local/api/imports?name=secret.csv', {
+    method: 'POST',
+    body: `ФИО,Телефон\n${SECRET_NAME} Анна,+79990001122\n`,
+  });
+  const { importId } = (await uploaded.json()) as { importId: string };
   a = {
     workspace: signedUp.me.workspace!.id,
     owner: signedUp.me.user.id,
@@ -169,6 +209,7 @@ beforeAll(async () => {
     token: token.id,
     list: list.id,
     view: view.id,
+    import: importId,
   };
   markers = [...Object.values(a), SECRET_NAME, 'Секретн', signedUp.email, '+79990001122', 'Workspace A'];
   viewerA = (await addMember(t.app, ownerA, 'viewer')).caller;

@@ -84,6 +84,12 @@ export function Shell() {
               <NavLink to="/segments">{t('nav.segments')}</NavLink>
             </li>
             <li>
+              <NavLink to="/imports">{t('nav.imports')}</NavLink>
+            </li>
+            <li>
+              <NavLink to="/duplicates">{t('nav.duplicates')}</NavLink>
+            </li>
+            <li>
               <NavLink to="/settings">{t('nav.settings')}</NavLink>
             </li>
           </ul>

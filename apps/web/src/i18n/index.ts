@@ -6,6 +6,8 @@ import enCard from './en/card.ts';
 import enClients from './en/clients.ts';
 import enCommon from './en/common.ts';
 import enDashboard from './en/dashboard.ts';
+import enDuplicates from './en/duplicates.ts';
+import enImports from './en/imports.ts';
 import enSegments from './en/segments.ts';
 import enSettings from './en/settings.ts';
 import ruAuth from './ru/auth.ts';
@@ -13,6 +15,8 @@ import ruCard from './ru/card.ts';
 import ruClients from './ru/clients.ts';
 import ruCommon from './ru/common.ts';
 import ruDashboard from './ru/dashboard.ts';
+import ruDuplicates from './ru/duplicates.ts';
+import ruImports from './ru/imports.ts';
 import ruSegments from './ru/segments.ts';
 import ruSettings from './ru/settings.ts';
 
@@ -26,6 +30,8 @@ export const resources = {
     segments: ruSegments,
     dashboard: ruDashboard,
     settings: ruSettings,
+    imports: ruImports,
+    duplicates: ruDuplicates,
   },
   en: {
     common: enCommon,
@@ -35,6 +41,8 @@ export const resources = {
     segments: enSegments,
     dashboard: enDashboard,
     settings: enSettings,
+    imports: enImports,
+    duplicates: enDuplicates,
   },
 } as const;
 

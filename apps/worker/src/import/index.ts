@@ -21,6 +21,17 @@ export {
 } from './detect.ts';
 export { ImportReadError, type ImportReadErrorCode, type ImportReadErrorInfo } from './errors.ts';
 export {
+  COUNT_CSV_MAX_BYTES,
+  detectFile,
+  type ImportFileInspection,
+  inspectImportFile,
+  type RegisterImportInput,
+  readHead,
+  registerImport,
+  SAMPLE_ROWS,
+} from './inspect.ts';
+export { chunked, type FileShape, openRowSource, type SourceRow } from './plan.ts';
+export {
   type ByteSource,
   type CsvReader,
   type CsvReadOptions,
@@ -33,3 +44,24 @@ export {
   readCsvFrom,
 } from './read-csv.ts';
 export { cellToText, readXlsx, type XlsxReader, type XlsxReadOptions, type XlsxRow } from './read-xlsx.ts';
+export {
+  DEFAULT_CHUNK_ROWS,
+  DEFAULT_DRY_RUN_POLICY,
+  DEFAULT_STALL_SECONDS,
+  type DryRunPreviewRow,
+  type DryRunResult,
+  dryRunImport,
+  ImportRefusedError,
+  type RunImportOptions,
+  type RunImportOutcome,
+  runImport,
+} from './run.ts';
+export { defaultSpoolDir, removeSpooledFile, spoolImportFile } from './spool.ts';
+export {
+  DEFAULT_IMPORT_STALL_SECONDS,
+  DEFAULT_IMPORT_SWEEP_SECONDS,
+  type ImportSweep,
+  startImportSweep,
+  sweepImports,
+} from './sweep.ts';
+export { runUndo } from './undo.ts';

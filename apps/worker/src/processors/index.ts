@@ -1,4 +1,8 @@
 import { clientRecomputeProcessor } from './client-recompute.ts';
+import { duplicatesCheckProcessor } from './duplicates-check.ts';
+import { duplicatesScanAllProcessor, duplicatesScanProcessor } from './duplicates-scan.ts';
+import { importRunProcessor } from './import-run.ts';
+import { importUndoProcessor } from './import-undo.ts';
 import { outboxPruneProcessor } from './outbox-prune.ts';
 import type { AnyProcessor } from './processor.ts';
 import { recomputeAllProcessor } from './recompute-all.ts';
@@ -12,4 +16,9 @@ export const defaultProcessors: readonly AnyProcessor[] = [
   workspaceRecomputeProcessor,
   recomputeAllProcessor,
   outboxPruneProcessor,
+  importRunProcessor,
+  importUndoProcessor,
+  duplicatesScanProcessor,
+  duplicatesScanAllProcessor,
+  duplicatesCheckProcessor,
 ];

@@ -129,6 +129,8 @@ export function clientFilterConditions(scope: ReadScope, filter: ClientListFilte
     eq(clients.workspaceId, scope.workspaceId),
     scope.onlyOwnerId ? eq(clients.ownerId, scope.onlyOwnerId) : undefined,
     showArchived ? undefined : sql`${clients.archivedAt} is null`,
+    // A client merged into another is history, never a row of a list (archived or not).
+    sql`${clients.mergedIntoId} is null`,
     filter.stage?.length ? inArray(clients.stage, filter.stage) : undefined,
     filter.temperature?.length ? inArray(clients.temperatureLevel, filter.temperature) : undefined,
     filter.sourceChannel?.length ? inArray(clients.sourceChannel, filter.sourceChannel) : undefined,

@@ -64,7 +64,10 @@ describe('createClient', () => {
       requestId: ctx.requestId,
     });
     const queued = await handle.db.select().from(outbox).where(eq(outbox.workspaceId, ctx.workspaceId));
-    expect(queued.map((q) => q.payload)).toEqual([{ clientId: client.id }]);
+    expect(queued.map((q) => [q.topic, q.payload]).sort()).toEqual([
+      ['client.recompute', { clientId: client.id }],
+      ['duplicates.check', { clientIds: [client.id] }],
+    ]);
   });
 
   it('refuses a phone that another client holds when the workspace forbids it, writing nothing', async () => {

@@ -2,6 +2,7 @@ import type { ClientKind, CustomValue, EmailType, PhoneType, Result, SourceChann
 import { fail, ok } from '@cb/domain';
 import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../client.ts';
+import { refreshDuplicateKeys } from '../duplicates/keys.ts';
 import { batches } from '../schema/batches.ts';
 import { clientEmails } from '../schema/client-emails.ts';
 import { clientPhones } from '../schema/client-phones.ts';
@@ -265,6 +266,7 @@ export async function createClient(
       .returning({ id: clients.id });
     const id = row!.id;
     await writeContacts(tx, ctx.workspaceId, id, data);
+    await refreshDuplicateKeys(tx, ctx.workspaceId, [id]);
     const detail = (await getClient(tx, { workspaceId: ctx.workspaceId }, id))!;
     await writeAudit(tx, ctx, {
       action: 'client.create',
@@ -312,6 +314,7 @@ export async function updateClient(
       })
       .where(and(eq(clients.id, id), eq(clients.workspaceId, ctx.workspaceId)));
     await writeContacts(tx, ctx.workspaceId, id, patch);
+    await refreshDuplicateKeys(tx, ctx.workspaceId, [id]);
     const after = (await getClient(tx, scope, id))!;
     await writeAudit(tx, ctx, {
       action: 'client.update',

@@ -267,7 +267,7 @@ async function updateSpells(
   const members = sql.join(
     ruleSegments.map(
       (s) => sql`select ${s.id}::uuid as segment_id, "clients"."id" as client_id from "clients"
-        where ${clientScopeSql(scope)} and ${compileSegment(s.rule, { now })}`,
+        where ${clientScopeSql(scope)} and "clients"."merged_into_id" is null and ${compileSegment(s.rule, { now })}`,
     ),
     sql` union all `,
   );

@@ -54,5 +54,10 @@ export async function segmentMemberIds(db: Executor, params: SegmentQueryParams)
 }
 
 function membersWhere(params: SegmentQueryParams) {
-  return and(eq(clients.workspaceId, params.workspaceId), compileSegment(params.rule, { now: params.now }));
+  return and(
+    eq(clients.workspaceId, params.workspaceId),
+    // A client merged into another is history: no rule selects it.
+    sql`${clients.mergedIntoId} is null`,
+    compileSegment(params.rule, { now: params.now }),
+  );
 }

@@ -1,4 +1,5 @@
 export * from './cells.ts';
 export * from './escape.ts';
 export * from './mapping.ts';
+export * from './purchases.ts';
 export * from './row.ts';

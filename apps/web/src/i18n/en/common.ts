@@ -8,6 +8,8 @@ export default {
     dashboard: 'Dashboard',
     clients: 'Clients',
     segments: 'Segments',
+    imports: 'Import',
+    duplicates: 'Duplicates',
     settings: 'Settings',
   },
   skipToContent: 'Skip to content',

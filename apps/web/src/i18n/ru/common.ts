@@ -5,6 +5,8 @@ export default {
     dashboard: 'Обзор',
     clients: 'Клиенты',
     segments: 'Сегменты',
+    imports: 'Импорт',
+    duplicates: 'Дубликаты',
     settings: 'Настройки',
   },
   skipToContent: 'Перейти к содержимому',

@@ -8,6 +8,7 @@ import { Page } from '../../ui/page.tsx';
 import { BulkActions } from './bulk-actions.tsx';
 import { ClientTable } from './client-table.tsx';
 import { ColumnChooser, useStoredColumns } from './column-chooser.tsx';
+import { ExportButton } from './export-dialog.tsx';
 import { FilterPanel } from './filter-panel.tsx';
 import {
   activeFilterCount,
@@ -128,6 +129,9 @@ export default function ClientsScreen() {
             update(view);
             if (view.columns) setColumns(view.columns);
           }}
+        />
+        <ExportButton
+          source={{ kind: 'list', filter: filterStateToInput(state.filter), sort: state.sort, q: state.q }}
         />
       </div>
       <div hidden={!filtersOpen} id={filterPanelId}>

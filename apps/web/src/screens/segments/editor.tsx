@@ -9,6 +9,7 @@ import { useCan } from '../../app/session.tsx';
 import { TextField } from '../../ui/field.tsx';
 import { Page } from '../../ui/page.tsx';
 import { Empty, ErrorState, FormError, Loading } from '../../ui/states.tsx';
+import { ExportButton } from '../clients/export-dialog.tsx';
 import { MembersTable } from './members-table.tsx';
 import { RuleBuilder } from './rule-builder.tsx';
 import {
@@ -87,7 +88,10 @@ function StaticSegment({ segment }: { segment: Segment }) {
         <span className="muted">{t('editor.staticHint')}</span>
       </p>
       <section className="panel" aria-labelledby="seg-members-h">
-        <h2 id="seg-members-h">{t('members.heading')}</h2>
+        <div className="row seg-members-head">
+          <h2 id="seg-members-h">{t('members.heading')}</h2>
+          <ExportButton source={{ kind: 'segment', segmentId: segment.id }} />
+        </div>
         <MembersTable segmentId={segment.id} />
       </section>
     </Page>
@@ -283,7 +287,10 @@ function RuleSegmentForm({ segment }: { segment: Segment | null }) {
             </Suspense>
           </section>
           <section className="panel" aria-labelledby="seg-members-h">
-            <h2 id="seg-members-h">{t('members.heading')}</h2>
+            <div className="row seg-members-head">
+              <h2 id="seg-members-h">{t('members.heading')}</h2>
+              <ExportButton source={{ kind: 'segment', segmentId: segment.id }} />
+            </div>
             <MembersTable segmentId={segment.id} />
           </section>
         </>

@@ -1,0 +1,358 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runImport, runUndo, startWorker } from '@cb/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../log.ts';
+import { addMember, type Caller, failure, openTestApp, signUp, type TestApp } from '../testing/harness.ts';
+
+/*
+ * The import flow through the typed client over HTTP, on a real database: upload → get →
+ * setMapping (bad input by field) → dryRun → start → the run (the worker's `runImport`, in this
+ * process) → status → errors.csv → undo → undone; saved mappings, the list, roles, other workspaces.
+ */
+
+let t: TestApp;
+let owner: Caller;
+let viewer: Caller;
+let outsider: Caller;
+/** Where this file's direct `runImport` calls copy the stored file (the worker's job removes its own). */
+let spoolDir: string;
+
+beforeAll(async () => {
+  spoolDir = await mkdtemp(join(tmpdir(), 'cb-imports-test-'));
+  t = await openTestApp();
+  owner = (await signUp(t.app, { workspaceName: 'Flow A' })).caller;
+  viewer = (await addMember(t.app, owner, 'viewer')).caller;
+  outsider = (await signUp(t.app, { workspaceName: 'Flow B' })).caller;
+});
+afterAll(async () => {
+  await t?.close();
+  if (spoolDir) await rm(spoolDir, { recursive: true, force: true });
+});
+
+async function upload(caller: Caller, csv: string, name: string): Promise<string> {
+  const form = new FormData();
+  form.append('file', new Blob([csv]), name);
+  const response = await caller.fetch('http://test.local/api/imports', { method: 'POST', body: form });
+  const body = (await response.json()) as { importId?: string };
+  expect(response.status, JSON.stringify(body)).toBe(201);
+  return body.importId!;
+}
+
+const FILE = [
+  'ФИО,Телефон,E-mail,Город,Внешний ID',
+  'Иванов Иван Иванович,+7 916 123-45-67,ivan@example.ru,Москва,A-1',
+  'Петрова Анна,8 (903) 111-22-33,,Казань,A-2',
+  'Сидоров Пётр,=1+1,not-an-email,,A-3',
+  '',
+].join('\r\n');
+
+describe('an import from upload to undo', () => {
+  let importId: string;
+  let existingId: string;
+
+  beforeAll(async () => {
+    const existing = await owner.trpc.clients.create.mutate({
+      kind: 'person',
+      lastName: 'Петрова',
+      firstName: 'Анна',
+      phones: [{ number: '+79031112233' }],
+    });
+    existingId = existing.id;
+    importId = await upload(owner, FILE, 'клиенты.csv');
+  });
+
+  it('shows the uploaded file with its suggested mapping', async () => {
+    const view = await viewer.trpc.imports.get.query({ id: importId });
+    expect(view).toMatchObject({
+      id: importId,
+      status: 'uploaded',
+      kind: 'clients',
+      totalRows: 3,
+      errorCount: 0,
+      dryRun: null,
+      counts: { rowsDone: 0, created: 0 },
+      progress: { rowsDone: 0, totalRows: 3, fraction: 0 },
+    });
+    expect(view.mapping[4]).toEqual({
+      column: 4,
+      header: 'Внешний ID',
+      target: { kind: 'field', field: 'externalId' },
+    });
+  });
+
+  it('refuses a bad mapping with an issue per field', async () => {
+    const bad = await failure(
+      owner.trpc.imports.setMapping.mutate({
+        id: importId,
+        mapping: [
+          { column: 0, header: 'ФИО', target: { kind: 'field', field: 'fullName' } },
+          { column: 2, header: 'E-mail', target: { kind: 'field', field: 'shoeSize' } },
+        ],
+      }),
+      'BAD_REQUEST',
+    );
+    expect(bad.issues!.map((i) => i.field)).toEqual(['mapping.1.target.field']);
+    const twice = await failure(
+      owner.trpc.imports.setMapping.mutate({
+        id: importId,
+        mapping: [
+          { column: 0, header: 'ФИО', target: { kind: 'field', field: 'fullName' } },
+          { column: 0, header: 'Телефон', target: { kind: 'phone' } },
+        ],
+      }),
+      'BAD_REQUEST',
+    );
+    expect(twice.issues!.map((i) => i.field)).toEqual(['mapping.1.column']);
+    const missing = await failure(
+      owner.trpc.imports.setMapping.mutate({
+        id: importId,
+        mapping: [{ column: 40, header: '?', target: { kind: 'email' } }],
+      }),
+      'BAD_REQUEST',
+    );
+    expect(missing.issues!.map((i) => i.field)).toEqual(['mapping.0.column']);
+    const badSource = await failure(
+      owner.trpc.imports.setMapping.mutate({
+        id: importId,
+        mapping: [],
+        source: { batchKind: 'purchased_list', name: 'Список', acquiredOn: '2026-13-01' },
+      }),
+      'BAD_REQUEST',
+    );
+    expect(badSource.issues!.map((i) => i.field)).toEqual(['source.acquiredOn']);
+    const empty = await failure(
+      owner.trpc.imports.setMapping.mutate({ id: importId, mapping: [] }),
+      'BAD_REQUEST',
+    );
+    expect(empty.issues!.map((i) => i.field)).toEqual(['mapping']);
+    expect((await owner.trpc.imports.get.query({ id: importId })).mapping[4]?.target).not.toBeNull();
+  });
+
+  it('sets the mapping and the source, and saves the mapping by name', async () => {
+    const view = await owner.trpc.imports.get.query({ id: importId });
+    const updated = await owner.trpc.imports.setMapping.mutate({
+      id: importId,
+      mapping: view.mapping,
+      source: {
+        batchKind: 'purchased_list',
+        name: 'Список от ООО Базы',
+        vendor: 'ООО Базы',
+        costKopecks: 1_500_000,
+        acquiredOn: '2026-11-01',
+      },
+      allowPartialRows: false,
+      saveAs: 'Клиенты (CSV)',
+    });
+    expect(updated.source).toMatchObject({ batchKind: 'purchased_list', vendor: 'ООО Базы' });
+    const saved = await viewer.trpc.imports.mappings.query({});
+    expect(saved.map((m) => m.name)).toEqual(['Клиенты (CSV)']);
+    expect(saved[0]!.headers).toEqual(view.headers);
+  });
+
+  it('dry-runs: counts, a preview as stored, and the report of the dry run', async () => {
+    const dry = await owner.trpc.imports.dryRun.mutate({ id: importId });
+    expect(dry).toMatchObject({ rowsChecked: 3, complete: true, counts: { create: 1, invalid: 1 } });
+    expect(dry.counts.update + dry.counts.duplicate).toBe(1);
+    expect(dry.preview[0]).toMatchObject({
+      action: 'create',
+      client: { displayName: 'Иванов Иван Иванович', phones: ['+79161234567'], emails: ['ivan@example.ru'] },
+    });
+    expect(dry.preview.find((p) => p.action === 'invalid')?.issues.map((i) => i.header)).toEqual(
+      expect.arrayContaining(['Телефон', 'E-mail']),
+    );
+    expect(dry.errorCount).toBeGreaterThanOrEqual(2);
+    const view = await owner.trpc.imports.get.query({ id: importId });
+    expect(view.dryRun).toMatchObject({ rowsChecked: 3, counts: dry.counts });
+    expect(view.dryRun?.preview[0]?.client?.phones).toEqual(['+79161234567']);
+    expect(view.status).toBe('uploaded');
+    const report = await (
+      await owner.fetch(`http://test.local/api/imports/${importId}/errors.csv?dryRun=1`)
+    ).text();
+    expect(report).toContain("'=1+1");
+  });
+
+  it('refuses a start without a way to match duplicates, naming the field', async () => {
+    const bad = await failure(
+      owner.trpc.imports.start.mutate({ id: importId, duplicatePolicy: { matchBy: [], action: 'fill' } }),
+      'BAD_REQUEST',
+    );
+    expect(bad.issues!.map((i) => i.field)).toEqual(['duplicatePolicy.matchBy']);
+  });
+
+  it('starts (queued), runs, and reports status, counts and the error report', async () => {
+    const started = await owner.trpc.imports.start.mutate({
+      id: importId,
+      duplicatePolicy: { matchBy: ['phone', 'externalId'], action: 'fill' },
+    });
+    expect(started).toMatchObject({ status: 'queued', duplicatePolicy: { action: 'fill' } });
+    expect(started.batchId).toBeTruthy();
+    await failure(
+      owner.trpc.imports.start.mutate({
+        id: importId,
+        duplicatePolicy: { matchBy: ['phone'], action: 'skip' },
+      }),
+      'CONFLICT',
+    );
+    await failure(
+      owner.trpc.imports.setMapping.mutate({ id: importId, mapping: started.mapping }),
+      'CONFLICT',
+    );
+
+    const outcome = await runImport(t.database, importId, { tempDir: spoolDir });
+    expect(outcome.status).toBe('completed');
+    expect(await readdir(spoolDir)).toHaveLength(1);
+
+    const status = await viewer.trpc.imports.status.query({ id: importId });
+    expect(status).toMatchObject({
+      id: importId,
+      status: 'completed',
+      counts: { rowsDone: 3, created: 1, updated: 1, invalid: 1 },
+      progress: { rowsDone: 3, fraction: 1, etaSeconds: 0 },
+      error: null,
+    });
+    const view = await owner.trpc.imports.get.query({ id: importId });
+    expect(view.errorCount).toBeGreaterThanOrEqual(2);
+    expect(view.finishedAt).not.toBeNull();
+
+    const batch = (await owner.trpc.batches.list.query()).items.find((b) => b.id === started.batchId);
+    expect(batch).toMatchObject({ name: 'Список от ООО Базы', kind: 'purchased_list', vendor: 'ООО Базы' });
+    const fromBatch = await owner.trpc.clients.list.query({ filter: { batchId: started.batchId! } });
+    expect(fromBatch.items.map((c) => c.displayName)).toEqual([expect.stringContaining('Иванов')]);
+    const filled = await owner.trpc.clients.get.query({ id: existingId });
+    expect(filled.city).toBe('Казань');
+
+    const response = await viewer.fetch(`http://test.local/api/imports/${importId}/errors.csv`);
+    expect(response.headers.get('content-disposition')).toContain('-errors.csv"');
+    const lines = (await response.text()).trimEnd().split('\r\n');
+    expect(lines[0]).toBe('row,column,header,value,code,message');
+    expect(lines.find((l) => l.includes('=1+1'))).toMatch(/^4,2,Телефон,'=1\+1,phone_invalid,/);
+  });
+
+  it('undoes: the created client goes, the updated one is restored', async () => {
+    await failure(viewer.trpc.imports.undo.mutate({ id: importId }), 'FORBIDDEN');
+    const undoing = await owner.trpc.imports.undo.mutate({ id: importId });
+    expect(undoing.status).toBe('undoing');
+    await runUndo(t.database, importId);
+    const status = await owner.trpc.imports.status.query({ id: importId });
+    expect(status.status).toBe('undone');
+    expect(status.undoReport).toMatchObject({ kept: [] });
+    const restored = await owner.trpc.clients.get.query({ id: existingId });
+    expect(restored.city).toBeNull();
+    const batchId = (await owner.trpc.imports.get.query({ id: importId })).batchId!;
+    expect((await owner.trpc.clients.list.query({ filter: { batchId } })).items).toEqual([]);
+    await failure(owner.trpc.imports.undo.mutate({ id: importId }), 'CONFLICT');
+  });
+});
+
+describe('the web app’s path: start and undo go through a real worker', () => {
+  /** Polls the status the way the web app does, until it leaves the busy states. */
+  async function settled(id: string) {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const status = await owner.trpc.imports.status.query({ id });
+      if (!['queued', 'running', 'undoing'].includes(status.status)) return status;
+      if (Date.now() > deadline) throw new Error(`import ${id} still ${status.status}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  it('imports and undoes through the outbox, the relay and the job queue', async () => {
+    const rows = Array.from(
+      { length: 30 },
+      (_, i) => `Клиентов${i} Клиент,+7 926 000-00-${String(i).padStart(2, '0')},W-${i}`,
+    );
+    const id = await upload(owner, `ФИО,Телефон,Код клиента\n${rows.join('\n')}\n`, 'worker.csv');
+    const worker = await startWorker({
+      database: t.database,
+      logger: createLogger('silent'),
+      pollIntervalSeconds: 0.5,
+      relay: { intervalMs: 100 },
+      fullRecomputeCron: null,
+      outboxPruneCron: null,
+    });
+    try {
+      await owner.trpc.imports.start.mutate({
+        id,
+        duplicatePolicy: { matchBy: ['externalId'], action: 'skip' },
+      });
+      worker.wake();
+      const done = await settled(id);
+      expect(done).toMatchObject({ status: 'completed', counts: { rowsDone: 30, created: 30, invalid: 0 } });
+      await owner.trpc.imports.undo.mutate({ id });
+      worker.wake();
+      const undone = await settled(id);
+      expect(undone).toMatchObject({ status: 'undone', undoReport: { kept: [] } });
+      const batchId = (await owner.trpc.imports.get.query({ id })).batchId!;
+      expect((await owner.trpc.clients.list.query({ filter: { batchId } })).items).toEqual([]);
+    } finally {
+      await worker.stop();
+    }
+  });
+});
+
+describe('saved mappings, the list, and who may see what', () => {
+  let movedId: string;
+
+  beforeAll(async () => {
+    // The same columns in another order, plus one the saved mapping does not know.
+    movedId = await upload(
+      owner,
+      'Внешний ID,Комментарий,Телефон,ФИО\nB-1,звонить,89265554433,Орлов Олег\n',
+      'moved.csv',
+    );
+  });
+
+  it('applies a saved mapping by header, wherever the columns moved', async () => {
+    const mappingId = (await owner.trpc.imports.mappings.query({}))[0]?.id;
+    expect(mappingId).toBeTruthy();
+    const view = await owner.trpc.imports.applyMapping.mutate({ id: movedId, mappingId: mappingId! });
+    expect(view.mapping.map((c) => c.target)).toEqual([
+      { kind: 'field', field: 'externalId' },
+      null,
+      { kind: 'phone' },
+      { kind: 'field', field: 'fullName' },
+    ]);
+    await failure(
+      owner.trpc.imports.applyMapping.mutate({
+        id: movedId,
+        mappingId: '00000000-0000-4000-8000-000000000000',
+      }),
+      'NOT_FOUND',
+    );
+  });
+
+  it('lists imports newest first, page by page', async () => {
+    const first = await viewer.trpc.imports.list.query({ limit: 1 });
+    expect(first.items.map((i) => i.id)).toEqual([movedId]);
+    expect(first.nextCursor).toBeTruthy();
+    const second = await viewer.trpc.imports.list.query({ limit: 1, cursor: first.nextCursor });
+    expect(second.items).toHaveLength(1);
+    expect(second.items[0]!.id).not.toBe(movedId);
+    const bad = await failure(viewer.trpc.imports.list.query({ cursor: 'garbage' }), 'BAD_REQUEST');
+    expect(bad.issues!.map((i) => i.field)).toEqual(['cursor']);
+  });
+
+  it('is NOT_FOUND from another workspace, whatever the procedure', async () => {
+    const policy = { matchBy: ['phone' as const], action: 'skip' as const };
+    await failure(outsider.trpc.imports.get.query({ id: movedId }), 'NOT_FOUND');
+    await failure(outsider.trpc.imports.status.query({ id: movedId }), 'NOT_FOUND');
+    await failure(outsider.trpc.imports.setMapping.mutate({ id: movedId, mapping: [] }), 'NOT_FOUND');
+    await failure(outsider.trpc.imports.dryRun.mutate({ id: movedId }), 'NOT_FOUND');
+    await failure(outsider.trpc.imports.start.mutate({ id: movedId, duplicatePolicy: policy }), 'NOT_FOUND');
+    await failure(outsider.trpc.imports.undo.mutate({ id: movedId }), 'NOT_FOUND');
+    expect((await outsider.trpc.imports.list.query({})).items).toEqual([]);
+    expect(await outsider.trpc.imports.mappings.query({})).toEqual([]);
+    expect((await owner.trpc.imports.get.query({ id: movedId })).status).toBe('uploaded');
+  });
+
+  it('lets a viewer read but not change', async () => {
+    expect((await viewer.trpc.imports.get.query({ id: movedId })).fileName).toBe('moved.csv');
+    await failure(viewer.trpc.imports.dryRun.mutate({ id: movedId }), 'FORBIDDEN');
+    await failure(
+      viewer.trpc.imports.start.mutate({ id: movedId, duplicatePolicy: { matchBy: [], action: 'create' } }),
+      'FORBIDDEN',
+    );
+  });
+});

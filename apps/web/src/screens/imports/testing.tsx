@@ -1,0 +1,177 @@
+import type { Role } from '@cb/domain/vocabulary';
+import { TRPCClientError } from '@trpc/client';
+import { Route, Routes, useLocation } from 'react-router';
+import { type Me, SessionProvider } from '../../app/session.tsx';
+import { renderWithProviders } from '../../testing/render.tsx';
+import type { DryRun, ImportView } from './api.ts';
+import ImportScreen from './detail.tsx';
+import ImportList from './index.tsx';
+import NewImport from './new.tsx';
+
+/** Test helpers for the import screens (only tests import this). */
+
+export const IMPORT_ID = '0a000000-0000-4000-8000-000000000001';
+export const BATCH_ID = '0b000000-0000-4000-8000-000000000001';
+
+export function apiError(
+  code: string,
+  message: string,
+  issues?: { field: string; code?: string; message: string }[],
+) {
+  return new TRPCClientError(message, {
+    result: { error: { code: -32600, message, data: { code, httpStatus: 400, path: null, issues } } },
+  } as never);
+}
+
+export const me = (role: Role = 'manager') =>
+  ({
+    user: { id: 'u1', email: 'olga@example.com', name: 'Ольга' },
+    workspace: { id: 'w1', name: 'Ромашка' },
+    role,
+    memberships: [],
+    via: 'session',
+  }) as unknown as Me;
+
+export function importView(patch: Partial<ImportView> = {}): ImportView {
+  return {
+    id: IMPORT_ID,
+    kind: 'contacts',
+    fileName: 'клиенты.csv',
+    fileSize: 20_480,
+    status: 'uploaded',
+    file: { format: 'csv', encoding: 'windows-1251', delimiter: ';', sheet: null, sheets: [] },
+    headers: ['ФИО', 'Телефон', 'Город'],
+    sample: [
+      ['Иванов Иван Иванович', '8 916 123-45-67', 'Москва'],
+      ['Петрова Анна', 'abc', 'Тверь'],
+    ],
+    mapping: [
+      { column: 0, header: 'ФИО', target: { kind: 'field', field: 'fullName' } },
+      { column: 1, header: 'Телефон', target: { kind: 'phone' } },
+      { column: 2, header: 'Город', target: null },
+    ],
+    source: null,
+    allowPartialRows: true,
+    duplicatePolicy: null,
+    batchId: null,
+    totalRows: 2,
+    counts: { rowsDone: 0, created: 0, updated: 0, duplicates: 0, invalid: 0 },
+    progress: {
+      rowsDone: 0,
+      totalRows: 2,
+      bytesDone: 0,
+      fileSize: 20_480,
+      fraction: 0,
+      rowsPerSecond: null,
+      etaSeconds: null,
+    },
+    dryRun: null,
+    error: null,
+    undoReport: null,
+    errorCount: 0,
+    createdAt: '2026-11-20T10:00:00.000Z',
+    startedAt: null,
+    finishedAt: null,
+    ...patch,
+  };
+}
+
+export const dryRunResult: DryRun = {
+  rowsChecked: 2,
+  totalRows: 2,
+  complete: true,
+  counts: { create: 1, update: 0, duplicate: 0, invalid: 1, partial: 0 },
+  preview: [
+    {
+      row: 2,
+      action: 'create',
+      client: {
+        displayName: 'Иванов Иван Иванович',
+        kind: 'person',
+        phones: ['+79161234567'],
+        emails: [],
+        birthday: null,
+        city: 'Москва',
+      },
+      matchedClient: null,
+      matchedBy: null,
+      issues: [],
+    },
+    {
+      row: 3,
+      action: 'invalid',
+      client: null,
+      matchedClient: null,
+      matchedBy: null,
+      issues: [
+        {
+          row: 3,
+          column: 1,
+          header: 'Телефон',
+          value: 'abc',
+          code: 'phone_invalid',
+          message: 'не похоже на номер телефона',
+        },
+      ],
+    },
+  ],
+  errorCount: 1,
+};
+
+function Where() {
+  return <output data-testid="where">{useLocation().pathname}</output>;
+}
+
+export function renderImports(route: string, role: Role = 'manager') {
+  return renderWithProviders(
+    <SessionProvider value={me(role)}>
+      <Routes>
+        <Route path="/imports" element={<ImportList />} />
+        <Route path="/imports/new" element={<NewImport />} />
+        <Route path="/imports/:id" element={<ImportScreen />} />
+        <Route path="*" element={null} />
+      </Routes>
+      <Where />
+    </SessionProvider>,
+    { route },
+  );
+}
+
+/** A stand-in for XMLHttpRequest: the test drives the upload's progress and answer. */
+export class FakeXhr {
+  static last: FakeXhr | null = null;
+  method = '';
+  url = '';
+  body: unknown = null;
+  status = 0;
+  responseText = '';
+  withCredentials = false;
+  upload: { onprogress: ((e: { lengthComputable: boolean; loaded: number; total: number }) => void) | null } =
+    {
+      onprogress: null,
+    };
+  onload: (() => void) | null = null;
+  onerror: (() => void) | null = null;
+  onabort: (() => void) | null = null;
+  constructor() {
+    FakeXhr.last = this;
+  }
+  open(method: string, url: string) {
+    this.method = method;
+    this.url = url;
+  }
+  send(body: unknown) {
+    this.body = body;
+  }
+  abort() {
+    this.onabort?.();
+  }
+  progress(loaded: number, total: number) {
+    this.upload.onprogress?.({ lengthComputable: true, loaded, total });
+  }
+  respond(status: number, body: unknown) {
+    this.status = status;
+    this.responseText = JSON.stringify(body);
+    this.onload?.();
+  }
+}

@@ -1,0 +1,398 @@
+/**
+ * Import bench (issue 5): `tsx bench/import.ts`. For each back end (a fresh PostgreSQL database
+ * created for the run and dropped after it, and PGlite in a temp folder) and each file:
+ *   (a) the baseline: a plain `COPY` of the file into a bare table of as many text columns;
+ *   (b) the real import of the same file through the engine: `registerImport` → mapping →
+ *       `startImport` → `runImport` (contacts: clients with phones, e-mails, duplicate policy;
+ *       Online Retail: kind `purchases`, clients found or created by CustomerID).
+ * Prints rows/s, the ratio to COPY and the peak resident memory of this process (sampled every
+ * 100 ms; on PGlite the database lives in the process, so its memory counts too), and writes the
+ * table to `bench/import-results.md`.
+ *
+ * Files: a generated contacts CSV (`CB_BENCH_ROWS`, default 1,000,000; PGlite gets
+ * `CB_BENCH_PGLITE_ROWS`, default 100,000, as one process does everything there) and
+ * `../shared/data/online_retail/online-retail.csv` (`CB_BENCH_RETAIL_ROWS` cuts it for a quick run).
+ */
+import { once } from 'node:events';
+import { createReadStream, createWriteStream, mkdtempSync, openAsBlob, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { pipeline } from 'node:stream/promises';
+import {
+  applyPurchaseChunk,
+  createDatabase,
+  type DatabaseHandle,
+  execute,
+  type ImportRow,
+  type MutationContext,
+  setImportMapping,
+  startImport,
+} from '@cb/db';
+import { seedWorkspace } from '@cb/db/testing';
+import { type PurchaseMapping, suggestPurchaseMapping } from '@cb/domain';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { z } from 'zod';
+import { detectFile, registerImport } from '../src/import/inspect.ts';
+import { readCsvFile } from '../src/import/read-csv.ts';
+import { runImport } from '../src/import/run.ts';
+import { writeContactsFile } from './contacts.ts';
+
+const env = z
+  .object({
+    CB_BENCH_ROWS: z.coerce.number().int().min(100).default(1_000_000),
+    CB_BENCH_PGLITE_ROWS: z.coerce.number().int().min(100).default(100_000),
+    CB_BENCH_RETAIL: z
+      .string()
+      .default(new URL('../../../../shared/data/online_retail/online-retail.csv', import.meta.url).pathname),
+    /** Data rows of Online Retail to use (0: all 541,909). */
+    CB_BENCH_RETAIL_ROWS: z.coerce.number().int().min(0).default(0),
+    CB_BENCH_CHUNK_ROWS: z.coerce.number().int().min(100).default(2_000),
+    CB_BENCH_DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/test'),
+    /** The duplicate action of the contacts import (matched by phone and e-mail, in the base and the file). */
+    CB_BENCH_ACTION: z.enum(['skip', 'fill', 'overwrite', 'create']).default('skip'),
+    CB_BENCH_BACKENDS: z.string().default('postgres,pglite'),
+    CB_BENCH_OUT: z.string().default(new URL('./import-results.md', import.meta.url).pathname),
+  })
+  .parse(process.env);
+
+type Measure = { rows: number; seconds: number; peakRssMb: number; note?: string };
+type ResultLine = { backend: string; file: string; copy: Measure; ours: Measure | null; detail: string };
+
+/** Peak RSS while `work` runs, sampled every 100 ms (and at the start and the end). */
+async function measured<T>(
+  work: () => Promise<T>,
+): Promise<{ value: T; seconds: number; peakRssMb: number }> {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 100);
+  const started = performance.now();
+  try {
+    const value = await work();
+    peak = Math.max(peak, process.memoryUsage().rss);
+    return { value, seconds: (performance.now() - started) / 1000, peakRssMb: peak / 1024 / 1024 };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+type Backend = { kind: string; handle: DatabaseHandle; cleanup: () => Promise<void> };
+
+async function openBackend(kind: string): Promise<Backend> {
+  if (kind === 'pglite') {
+    const dir = mkdtempSync(join(tmpdir(), 'cb-bench-import-'));
+    const handle = await createDatabase({ dataDir: dir });
+    return {
+      kind,
+      handle,
+      cleanup: async () => {
+        await handle.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const name = `cb_bench_import_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: env.CB_BENCH_DATABASE_URL });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(env.CB_BENCH_DATABASE_URL);
+  url.pathname = `/${name}`;
+  const handle = await createDatabase({ databaseUrl: url.toString(), maxConnections: 10 });
+  return {
+    kind,
+    handle,
+    cleanup: async () => {
+      await handle.close();
+      const drop = new pg.Client({ connectionString: env.CB_BENCH_DATABASE_URL });
+      await drop.connect();
+      await drop.query(`drop database if exists ${name} with (force)`);
+      await drop.end();
+    },
+  };
+}
+
+/** The baseline: `COPY` of the whole file (header skipped) into a bare table of text columns. */
+async function copyBaseline(
+  backend: Backend,
+  table: string,
+  path: string,
+  columns: number,
+  delimiter: string,
+): Promise<number> {
+  const { handle } = backend;
+  const cols = Array.from({ length: columns }, (_, i) => `c${i} text`).join(', ');
+  await execute(handle, `drop table if exists ${table}`);
+  await execute(handle, `create unlogged table ${table} (${cols})`);
+  const options = `(format csv, header true, delimiter '${delimiter}')`;
+  if (handle.pglite) {
+    await handle.pglite.query(`copy ${table} from '/dev/blob' with ${options}`, [], {
+      blob: await openAsBlob(path),
+    });
+  } else {
+    const client = await handle.pool!.connect();
+    try {
+      await pipeline(
+        createReadStream(path),
+        client.query(copyFrom(`copy ${table} from stdin with ${options}`)),
+      );
+    } finally {
+      client.release();
+    }
+  }
+  const { rows } = await execute(handle, `select count(*)::int as n from ${table}`);
+  await execute(handle, `drop table ${table}`);
+  return Number(rows[0]!.n);
+}
+
+/** The first `rows` data rows of a file (with its header line) into `target`. */
+async function headOfFile(source: string, target: string, rows: number): Promise<void> {
+  const out = createWriteStream(target);
+  const lines = createInterface({ input: createReadStream(source), crlfDelay: Number.POSITIVE_INFINITY });
+  let n = 0;
+  for await (const line of lines) {
+    if (!out.write(`${line}\n`)) await once(out, 'drain');
+    if (n++ >= rows) break;
+  }
+  lines.close();
+  out.end();
+  await once(out, 'finish');
+}
+
+/**
+ * The purchase path alone: the file read with `readCsvFile`, chunks applied with
+ * `applyPurchaseChunk`, one transaction per chunk (what the runner does, minus its bookkeeping).
+ */
+async function purchasesDirect(
+  handle: DatabaseHandle,
+  ctx: MutationContext,
+  path: string,
+  importId: string,
+): Promise<{ rows: number; detail: string }> {
+  const detected = await detectFile(path, 'online-retail.csv');
+  if (detected.format !== 'csv') throw new Error('Online Retail is a CSV file');
+  const reader = await readCsvFile(path, detected);
+  const mapping: PurchaseMapping = suggestPurchaseMapping(reader.header);
+  const totals = { rows: 0, lines: 0, clients: 0, purchases: 0, invalid: 0, returns: 0 };
+  let chunk: { rowNumber: number; cells: string[] }[] = [];
+  const flush = async () => {
+    const rows = chunk;
+    chunk = [];
+    const result = await handle.db.transaction((tx) =>
+      applyPurchaseChunk(
+        tx,
+        { workspaceId: ctx.workspaceId, importId, batchId: null, currency: 'GBP' },
+        rows,
+        mapping,
+      ),
+    );
+    totals.rows += result.rows;
+    totals.lines += result.lines;
+    totals.clients += result.createdClients;
+    totals.purchases += result.purchasesCreated;
+    totals.invalid += result.invalid;
+    totals.returns += result.returns;
+  };
+  for await (const row of reader.rows) {
+    chunk.push({ rowNumber: row.line, cells: row.row });
+    if (chunk.length >= env.CB_BENCH_CHUNK_ROWS) await flush();
+  }
+  if (chunk.length > 0) await flush();
+  const { rows: revenue } = await execute(
+    handle,
+    'select coalesce(sum(amount_kopecks), 0)::text as pence from purchases where workspace_id = $1',
+    [ctx.workspaceId],
+  );
+  return {
+    rows: totals.rows,
+    detail: `${fmt(totals.lines)} lines → ${fmt(totals.purchases)} purchases, ${fmt(totals.clients)} clients created, ${fmt(totals.invalid)} invalid, ${fmt(totals.returns)} returns skipped; revenue £${fmt(Number(revenue[0]!.pence) / 100)}`,
+  };
+}
+
+/**
+ * The real import: upload (`registerImport` stores the file in the database), mapping, start, and
+ * the run itself (`runImport`, chunk by chunk), timed as a whole.
+ */
+async function importThroughEngine(
+  handle: DatabaseHandle,
+  ctx: MutationContext,
+  path: string,
+  fileName: string,
+  kind: 'clients' | 'purchases',
+): Promise<{ rows: number; runSeconds: number; detail: string }> {
+  const registered = await registerImport(handle, ctx, { path, fileName });
+  const mapped = await setImportMapping(handle.db, ctx, registered.id, {
+    mapping: kind === 'purchases' ? suggestPurchaseMapping(registered.headers) : registered.mapping,
+    kind,
+  });
+  if (!mapped.ok) throw new Error(`mapping refused: ${JSON.stringify(mapped.error)}`);
+  const policy =
+    kind === 'purchases'
+      ? { matchBy: ['externalId'], action: 'skip' }
+      : { matchBy: ['phone', 'email'], action: env.CB_BENCH_ACTION };
+  const started = await startImport(handle.db, ctx, registered.id, policy);
+  if (!started.ok) throw new Error(`start refused: ${JSON.stringify(started.error)}`);
+  const runStarted = performance.now();
+  const outcome = await runImport(handle, registered.id, { chunkRows: env.CB_BENCH_CHUNK_ROWS, force: true });
+  const runSeconds = (performance.now() - runStarted) / 1000;
+  if (outcome.status !== 'completed' || outcome.import === null) {
+    throw new Error(`import ${outcome.status}: ${JSON.stringify(outcome.import?.error ?? null)}`);
+  }
+  return { rows: outcome.import.counts.rowsDone, runSeconds, detail: describeCounts(outcome.import) };
+}
+
+function describeCounts(row: ImportRow): string {
+  const c = row.counts;
+  return `${fmt(c.rowsDone)} rows: ${fmt(c.created)} created, ${fmt(c.updated)} updated, ${fmt(c.duplicates)} duplicates, ${fmt(c.invalid)} invalid`;
+}
+
+/** An `imports` row for the direct path (the engine's `registerImport` makes one for the real run). */
+async function bareImportRow(
+  handle: DatabaseHandle,
+  ctx: MutationContext,
+  fileName: string,
+): Promise<string> {
+  const { rows } = await execute(
+    handle,
+    `insert into imports (workspace_id, kind, file_name, file_size, sha256, file)
+     values ($1, 'purchases', $2, 0, '', '{"format":"csv"}'::jsonb) returning id`,
+    [ctx.workspaceId, fileName],
+  );
+  return String(rows[0]!.id);
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const rate = (m: Measure) => m.rows / m.seconds;
+
+/** Adds a line and rewrites the results file, so a long run that is stopped still leaves its figures. */
+function record(results: ResultLine[], line: ResultLine): void {
+  results.push(line);
+  writeResults(results, benchStarted, false);
+}
+
+async function runBackend(
+  kind: string,
+  dir: string,
+  retailPath: string,
+  results: ResultLine[],
+): Promise<void> {
+  const rows = kind === 'pglite' ? Math.min(env.CB_BENCH_PGLITE_ROWS, env.CB_BENCH_ROWS) : env.CB_BENCH_ROWS;
+  const contactsPath = join(dir, `contacts-${rows}.csv`);
+  const generated = await measured(() => writeContactsFile(contactsPath, { rows }));
+  console.log(
+    `[${kind}] contacts: ${fmt(rows)} rows (${fmt(generated.value.duplicates)} duplicates, ${fmt(generated.value.invalid)} invalid), ${(generated.value.bytes / 1024 / 1024).toFixed(1)} MB, written in ${generated.seconds.toFixed(1)} s`,
+  );
+  const backend = await openBackend(kind);
+  try {
+    const copyContacts = await measured(() =>
+      copyBaseline(backend, 'bench_copy_contacts', contactsPath, 6, ';'),
+    );
+    console.log(
+      `[${kind}] contacts COPY: ${fmt(copyContacts.value)} rows in ${copyContacts.seconds.toFixed(2)} s`,
+    );
+    const contactsWorkspace = await seedWorkspace(backend.handle.db);
+    const contacts = await measured(() =>
+      importThroughEngine(backend.handle, contactsWorkspace.ctx, contactsPath, 'contacts.csv', 'clients'),
+    );
+    console.log(
+      `[${kind}] contacts import: ${contacts.seconds.toFixed(2)} s in all, run ${contacts.value.runSeconds.toFixed(2)} s; ${contacts.value.detail}`,
+    );
+    record(results, {
+      backend: kind,
+      file: `contacts ${fmt(rows)}`,
+      copy: { rows: copyContacts.value, seconds: copyContacts.seconds, peakRssMb: copyContacts.peakRssMb },
+      ours: {
+        rows,
+        seconds: contacts.seconds,
+        peakRssMb: contacts.peakRssMb,
+        note: `upload + run (run alone ${fmt(rows / contacts.value.runSeconds)} rows/s), policy phone+e-mail → ${env.CB_BENCH_ACTION}`,
+      },
+      detail: contacts.value.detail,
+    });
+
+    const copyRetail = await measured(() => copyBaseline(backend, 'bench_copy_retail', retailPath, 8, ','));
+    console.log(`[${kind}] retail COPY: ${fmt(copyRetail.value)} rows in ${copyRetail.seconds.toFixed(2)} s`);
+    const { ctx } = await seedWorkspace(backend.handle.db);
+    const importId = await bareImportRow(backend.handle, ctx, 'online-retail.csv');
+    const direct = await measured(() => purchasesDirect(backend.handle, ctx, retailPath, importId));
+    console.log(
+      `[${kind}] retail purchases (applyPurchaseChunk): ${fmt(direct.value.rows)} rows in ${direct.seconds.toFixed(2)} s; ${direct.value.detail}`,
+    );
+    const retailWorkspace = await seedWorkspace(backend.handle.db);
+    const retail = await measured(() =>
+      importThroughEngine(backend.handle, retailWorkspace.ctx, retailPath, 'online-retail.csv', 'purchases'),
+    );
+    console.log(
+      `[${kind}] retail import: ${retail.seconds.toFixed(2)} s in all, run ${retail.value.runSeconds.toFixed(2)} s; ${retail.value.detail}`,
+    );
+    record(results, {
+      backend: kind,
+      file: 'online-retail (purchases)',
+      copy: { rows: copyRetail.value, seconds: copyRetail.seconds, peakRssMb: copyRetail.peakRssMb },
+      ours: {
+        rows: copyRetail.value,
+        seconds: retail.seconds,
+        peakRssMb: retail.peakRssMb,
+        note: `upload + run (run alone ${fmt(copyRetail.value / retail.value.runSeconds)} rows/s)`,
+      },
+      detail: retail.value.detail,
+    });
+    record(results, {
+      backend: kind,
+      file: 'online-retail, purchase path alone',
+      copy: { rows: copyRetail.value, seconds: copyRetail.seconds, peakRssMb: copyRetail.peakRssMb },
+      ours: {
+        rows: direct.value.rows,
+        seconds: direct.seconds,
+        peakRssMb: direct.peakRssMb,
+        note: 'applyPurchaseChunk per chunk',
+      },
+      detail: direct.value.detail,
+    });
+  } finally {
+    await backend.cleanup();
+  }
+}
+
+function writeResults(results: ResultLine[], started: Date, print = true): void {
+  const lines = [
+    '# Import bench results',
+    '',
+    `Run ${started.toISOString()} · Node ${process.version} · ${cpus().length} cores · chunk ${fmt(env.CB_BENCH_CHUNK_ROWS)} rows.`,
+    'Each import stands beside a plain `COPY` of the same file into a bare table of text columns, in the same run;',
+    'the ratio is the figure. Peak memory: resident set of the bench process, sampled every 100 ms (on PGlite the',
+    'database runs inside the process). `pnpm bench` in `apps/worker` writes this file (`bench/import.ts`).',
+    '',
+    '| backend | file | COPY rows/s | import rows/s | ratio to COPY | peak RSS, MB (COPY / import) | notes |',
+    '|---|---|---|---|---|---|---|',
+    ...results.map((r) => {
+      const copyRate = rate(r.copy);
+      const ours = r.ours;
+      return `| ${r.backend} | ${r.file} | ${fmt(copyRate)} | ${ours ? fmt(rate(ours)) : '—'} | ${ours ? `${(rate(ours) / copyRate).toFixed(2)}×` : '—'} | ${fmt(r.copy.peakRssMb)} / ${ours ? fmt(ours.peakRssMb) : '—'} | ${[ours?.note, r.detail].filter(Boolean).join('; ')} |`;
+    }),
+    '',
+    'Targets (issue 5): contacts import ≥ 0.3× of COPY on PostgreSQL, memory under 500 MB.',
+    '',
+  ];
+  writeFileSync(env.CB_BENCH_OUT, lines.join('\n'));
+  if (print) console.log(`\n${lines.join('\n')}`);
+}
+
+const benchStarted = new Date();
+const dir = mkdtempSync(join(tmpdir(), 'cb-bench-files-'));
+try {
+  let retailPath = env.CB_BENCH_RETAIL;
+  if (env.CB_BENCH_RETAIL_ROWS > 0) {
+    retailPath = join(dir, 'online-retail-head.csv');
+    await headOfFile(env.CB_BENCH_RETAIL, retailPath, env.CB_BENCH_RETAIL_ROWS);
+  }
+  const results: ResultLine[] = [];
+  for (const kind of env.CB_BENCH_BACKENDS.split(',').map((s) => s.trim())) {
+    await runBackend(kind, dir, retailPath, results);
+  }
+  writeResults(results, benchStarted);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,62 @@
+import type { ImportCheckpoint, ImportFileRow } from '@cb/db';
+import type { DetectedFormat } from './detect.ts';
+import { detectFile } from './inspect.ts';
+import { readCsvFile, readCsvFileFrom } from './read-csv.ts';
+import { readXlsx } from './read-xlsx.ts';
+
+/** A row as the runner sees it: its number as the user sees it, its cells, and where to resume after it. */
+export type SourceRow = ImportFileRow & {
+  /** Resume position just past this row: committed with the chunk that ends with it. */
+  checkpoint: ImportCheckpoint;
+  /** Bytes of the file read up to the end of this row (CSV; 0 for XLSX, whose zip hides it). */
+  bytesDone: number;
+};
+
+export type FileShape = { format: 'csv' | 'xlsx'; sheet: string | null };
+
+/**
+ * The rows of a spooled file from a checkpoint on (or from the first data row). CSV resumes at a
+ * byte offset; XLSX re-reads the sheet and skips the rows done. A CSV row's number is the line it
+ * starts on and an XLSX row's is Excel's row number: what the user sees in the file.
+ * Unreadable files throw `ImportReadError`.
+ */
+export async function openRowSource(
+  path: string,
+  shape: FileShape,
+  checkpoint: ImportCheckpoint | null,
+): Promise<{ detected: DetectedFormat; rows: AsyncIterable<SourceRow> }> {
+  const detected = await detectFile(path);
+  if (detected.format === 'csv') {
+    const csvRows =
+      checkpoint && 'byteOffset' in checkpoint
+        ? readCsvFileFrom(path, detected, checkpoint)
+        : (await readCsvFile(path, detected)).rows;
+    async function* rows(): AsyncGenerator<SourceRow> {
+      for await (const r of csvRows) {
+        yield { rowNumber: r.line, cells: r.row, checkpoint: r.resume, bytesDone: r.resume.byteOffset };
+      }
+    }
+    return { detected, rows: rows() };
+  }
+  const afterRow = checkpoint && 'afterRow' in checkpoint ? checkpoint.afterRow : 0;
+  const reader = await readXlsx(path, { sheet: shape.sheet ?? 0, afterRow });
+  async function* rows(): AsyncGenerator<SourceRow> {
+    for await (const r of reader.rows) {
+      yield { rowNumber: r.line, cells: r.row, checkpoint: { afterRow: r.rowNumber }, bytesDone: 0 };
+    }
+  }
+  return { detected, rows: rows() };
+}
+
+/** Groups rows into chunks of `size` (the last may be shorter). */
+export async function* chunked<T>(rows: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
+  let chunk: T[] = [];
+  for await (const row of rows) {
+    chunk.push(row);
+    if (chunk.length >= size) {
+      yield chunk;
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) yield chunk;
+}

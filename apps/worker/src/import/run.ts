@@ -1,0 +1,326 @@
+import {
+  applyPurchaseChunk,
+  type ChunkCounts,
+  type ClientChunkContext,
+  claimImport,
+  clearDryRunErrors,
+  commitImportChunk,
+  completeImport,
+  type DatabaseHandle,
+  enqueueChunkRecompute,
+  enqueueDuplicateCheck,
+  FileIndex,
+  failImport,
+  getImport,
+  getImportById,
+  heartbeatImport,
+  type ImportDuplicatePolicy,
+  type ImportFailure,
+  ImportFencedError,
+  type ImportRow,
+  loadClientChunkContext,
+  type PlannedRow,
+  planClientChunk,
+  planErrors,
+  RECOMPUTE_PER_CLIENT_MAX_ROWS,
+  storeDryRun,
+  writeClientChunk,
+  writeImportErrors,
+  ZDuplicatePolicy,
+} from '@cb/db';
+import { parsePurchaseMapping } from '@cb/domain';
+import { ImportReadError } from './errors.ts';
+import { chunked, openRowSource, type SourceRow } from './plan.ts';
+import { spoolImportFile } from './spool.ts';
+
+/** Rows per chunk: one transaction each (rows, checkpoint and counts together). */
+export const DEFAULT_CHUNK_ROWS = 2_000;
+/** A run whose heartbeat is older than this is presumed dead and may be taken over. */
+export const DEFAULT_STALL_SECONDS = 30;
+const HEARTBEAT_MS = 5_000;
+
+export type RunImportOptions = {
+  /** Stops the run between chunks (the checkpoint of the last chunk is committed). */
+  signal?: AbortSignal;
+  /** Called after each committed chunk with the import as stored. */
+  onProgress?: (row: ImportRow) => void;
+  chunkRows?: number;
+  /** Where the file is spooled (default: the OS temp folder). */
+  tempDir?: string;
+  /** Take the import whatever its heartbeat (an operator's CLI run). */
+  force?: boolean;
+  stallSeconds?: number;
+  /** The clock the row normalization reads (birthdays in the future). */
+  now?: () => Date;
+};
+
+export type RunImportOutcome = {
+  status: 'completed' | 'stopped' | 'failed' | 'not_claimed' | 'taken_over';
+  import: ImportRow | null;
+};
+
+/**
+ * Runs (or resumes) an import: claims it with a new run token, spools the file, reads from the
+ * checkpoint and writes chunk after chunk — each chunk's rows, counts and checkpoint in one
+ * transaction fenced by the token, so a killed run loses no row and doubles none, and a run that
+ * was taken over stops at its next chunk. An unreadable file fails the import with a reason; a
+ * database error is thrown (the job retries, and the stall sweep takes the import over).
+ */
+export async function runImport(
+  database: DatabaseHandle,
+  importId: string,
+  options: RunImportOptions = {},
+): Promise<RunImportOutcome> {
+  const db = database.db;
+  const claim = await claimImport(db, importId, {
+    stallSeconds: options.stallSeconds ?? DEFAULT_STALL_SECONDS,
+    force: options.force ?? false,
+  });
+  if (!claim) return { status: 'not_claimed', import: await getImportById(db, importId) };
+  const { runToken } = claim;
+  const row = claim.row;
+  const now = options.now ?? (() => new Date());
+  let lost = false;
+  const heartbeat = setInterval(() => {
+    heartbeatImport(db, importId, runToken).then(
+      (alive) => {
+        if (!alive) lost = true;
+      },
+      () => undefined,
+    );
+  }, HEARTBEAT_MS);
+  try {
+    const path = await spoolImportFile(db, importId, options.tempDir);
+    const source = await openRowSource(
+      path,
+      { format: row.file.format, sheet: row.file.sheet },
+      row.checkpoint,
+    );
+    const apply = await chunkApplier(database, row, now());
+    for await (const chunk of chunked(source.rows, options.chunkRows ?? DEFAULT_CHUNK_ROWS)) {
+      if (options.signal?.aborted || lost) break;
+      const last = chunk.at(-1)!;
+      await db.transaction(async (tx) => {
+        if (!(await heartbeatImport(tx, importId, runToken))) throw new ImportFencedError(importId);
+        const counts = await apply(tx, chunk);
+        await commitImportChunk(tx, importId, runToken, {
+          counts,
+          checkpoint: last.checkpoint,
+          bytesDone: last.bytesDone,
+        });
+      });
+      if (options.onProgress) options.onProgress((await getImportById(db, importId))!);
+    }
+    if (options.signal?.aborted || lost) {
+      return { status: lost ? 'taken_over' : 'stopped', import: await getImportById(db, importId) };
+    }
+    const done = await completeImport(db, importId, runToken, {
+      recomputeWorkspace: !recomputesPerChunk(row),
+    });
+    if (!done) return { status: 'taken_over', import: await getImportById(db, importId) };
+    options.onProgress?.(done);
+    return { status: 'completed', import: done };
+  } catch (error) {
+    if (error instanceof ImportFencedError)
+      return { status: 'taken_over', import: await getImportById(db, importId) };
+    if (error instanceof ImportReadError) {
+      await failImport(db, importId, runToken, { code: error.code, message: error.message });
+      return { status: 'failed', import: await getImportById(db, importId) };
+    }
+    throw error;
+  } finally {
+    clearInterval(heartbeat);
+  }
+}
+
+/** Small imports recompute their clients chunk by chunk; big ones the whole workspace once at the end. */
+const recomputesPerChunk = (row: ImportRow) =>
+  row.totalRows !== null && row.totalRows <= RECOMPUTE_PER_CLIENT_MAX_ROWS;
+
+type Tx = Parameters<Parameters<DatabaseHandle['db']['transaction']>[0]>[0];
+type ChunkApplier = (tx: Tx, rows: SourceRow[]) => Promise<ChunkCounts>;
+
+/** The writer of one chunk for the import's kind: clients, or purchases (helper E's `applyPurchaseChunk`). */
+async function chunkApplier(database: DatabaseHandle, row: ImportRow, now: Date): Promise<ChunkApplier> {
+  switch (row.kind) {
+    case 'clients': {
+      const ctx = await loadClientChunkContext(database.db, row, now);
+      const perChunk = recomputesPerChunk(row);
+      return async (tx, rows) => {
+        const plan = await planClientChunk(tx, ctx, rows, new FileIndex());
+        const touched = await writeClientChunk(tx, ctx, plan);
+        if (perChunk) {
+          await enqueueChunkRecompute(tx, ctx.workspaceId, touched);
+          for (let i = 0; i < touched.length; i += 500) {
+            await enqueueDuplicateCheck(tx, ctx.workspaceId, touched.slice(i, i + 500));
+          }
+        }
+        return plan.counts;
+      };
+    }
+    case 'purchases': {
+      const mapping = parsePurchaseMapping(row.mapping);
+      if (!mapping.ok) {
+        throw new ImportReadError({
+          code: 'read_failed',
+          message: `The purchase mapping is not valid: ${mapping.error.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
+        });
+      }
+      return async (tx, rows) => {
+        const result = await applyPurchaseChunk(
+          tx,
+          { workspaceId: row.workspaceId, importId: row.id, batchId: row.batchId, now },
+          rows.map((r) => ({ rowNumber: r.rowNumber, cells: r.cells })),
+          mapping.value,
+        );
+        await writeImportErrors(
+          tx,
+          row.id,
+          result.issues.map((i) => ({ ...i, rowImported: false })),
+          false,
+        );
+        return {
+          rows: result.rows,
+          created: result.createdClients,
+          updated: 0,
+          duplicates: 0,
+          invalid: result.invalid + result.returns,
+          partial: 0,
+        };
+      };
+    }
+  }
+}
+
+export type DryRunPreviewRow = Pick<
+  PlannedRow,
+  'row' | 'action' | 'client' | 'matchedClient' | 'matchedBy' | 'issues'
+>;
+
+export type DryRunResult = {
+  rowsChecked: number;
+  totalRows: number | null;
+  /** True when every row of the file was checked. */
+  complete: boolean;
+  counts: { create: number; update: number; duplicate: number; invalid: number; partial: number };
+  preview: DryRunPreviewRow[];
+  errorCount: number;
+  duplicatePolicy: ImportDuplicatePolicy;
+  checkedAt: string;
+};
+
+/** A dry run or a run refused for a reason the caller shows (not found, bad policy). */
+export class ImportRefusedError extends Error {
+  constructor(readonly failure: ImportFailure) {
+    super('message' in failure ? failure.message : failure.code);
+    this.name = 'ImportRefusedError';
+  }
+}
+
+export const DEFAULT_DRY_RUN_POLICY: ImportDuplicatePolicy = {
+  matchBy: ['externalId', 'phone', 'email'],
+  action: 'skip',
+};
+
+/**
+ * What the import would do with the first `limit` rows, by the same planner as the run, writing
+ * nothing but its own report: the `dry_run` error rows (replaced) and the result in
+ * `imports.dry_run`. Rows matched within the file are found across the whole checked part.
+ * Throws `ImportRefusedError` (not found, bad policy) and `ImportReadError` (unreadable file).
+ */
+export async function dryRunImport(
+  database: DatabaseHandle,
+  workspaceId: string,
+  importId: string,
+  options: {
+    limit?: number;
+    previewRows?: number;
+    duplicatePolicy?: unknown;
+    tempDir?: string;
+    now?: () => Date;
+  } = {},
+): Promise<DryRunResult> {
+  const db = database.db;
+  const row = await getImport(db, workspaceId, importId);
+  if (!row) throw new ImportRefusedError({ code: 'not_found', entity: 'import', id: importId });
+  if (row.kind !== 'clients') {
+    throw new ImportRefusedError({
+      code: 'invalid',
+      issues: [
+        { field: 'kind', code: 'dry_run_clients_only', message: 'A dry run checks client imports only' },
+      ],
+    });
+  }
+  const policyInput = options.duplicatePolicy ?? row.duplicatePolicy ?? DEFAULT_DRY_RUN_POLICY;
+  const policy = ZDuplicatePolicy.safeParse(policyInput);
+  if (!policy.success) {
+    throw new ImportRefusedError({
+      code: 'invalid',
+      issues: policy.error.issues.map((i) => ({
+        field: ['duplicatePolicy', ...i.path.map(String)].join('.'),
+        code: i.code,
+        message: i.message,
+      })),
+    });
+  }
+  const limit = options.limit ?? 10_000;
+  const previewRows = options.previewRows ?? 50;
+  const ctx: ClientChunkContext = {
+    ...(await loadClientChunkContext(db, row, (options.now ?? (() => new Date()))())),
+    policy: policy.data,
+  };
+  const path = await spoolImportFile(db, importId, options.tempDir);
+  const source = await openRowSource(path, { format: row.file.format, sheet: row.file.sheet }, null);
+  const file = new FileIndex();
+  const counts = { create: 0, update: 0, duplicate: 0, invalid: 0, partial: 0 };
+  const preview: DryRunPreviewRow[] = [];
+  const errors: ReturnType<typeof planErrors> = [];
+  let rowsChecked = 0;
+  let complete = true;
+  const limited = async function* () {
+    for await (const r of source.rows) {
+      if (rowsChecked >= limit) {
+        complete = false;
+        return;
+      }
+      rowsChecked++;
+      yield r;
+    }
+  };
+  for await (const chunk of chunked(limited(), DEFAULT_CHUNK_ROWS)) {
+    const plan = await planClientChunk(db, ctx, chunk, file);
+    counts.create += plan.counts.created;
+    counts.update += plan.counts.updated;
+    counts.duplicate += plan.counts.duplicates;
+    counts.invalid += plan.counts.invalid;
+    counts.partial += plan.counts.partial;
+    for (const p of plan.rows) {
+      if (preview.length >= previewRows) break;
+      preview.push({
+        row: p.row,
+        action: p.action,
+        client: p.client ? structuredClone(p.client) : null,
+        matchedClient: p.matchedClient,
+        matchedBy: p.matchedBy,
+        issues: p.issues,
+      });
+    }
+    errors.push(...planErrors(plan));
+  }
+  const result: DryRunResult = {
+    rowsChecked,
+    totalRows: complete ? rowsChecked : row.totalRows,
+    complete,
+    counts,
+    preview,
+    errorCount: errors.length,
+    duplicatePolicy: policy.data,
+    checkedAt: new Date().toISOString(),
+  };
+  await db.transaction(async (tx) => {
+    await clearDryRunErrors(tx, importId);
+    await writeImportErrors(tx, importId, errors, true);
+    await storeDryRun(tx, importId, result);
+  });
+  return result;
+}

@@ -1,0 +1,287 @@
+import {
+  blockingKeys,
+  type DuplicateDecision,
+  type DuplicateRecord,
+  type ScoreReason,
+  scorePair,
+} from '@cb/domain';
+import { type SQL, sql } from 'drizzle-orm';
+import type { Executor } from '../client.ts';
+import { queryRows } from '../raw.ts';
+import { enqueueDuplicateCheck } from './outbox.ts';
+
+/** One typed array parameter: `unnest` turns a set of them into rows in one statement. */
+export const arrayParam = (values: unknown[], type: string): SQL =>
+  sql`${sql.param(values)}::${sql.raw(type)}[]`;
+
+/**
+ * A key shared by more clients than this identifies nobody (a call-centre phone, `Иванов А.`):
+ * comparing all its pairs is the quadratic blow-up blocking exists to avoid. The same limit as the
+ * domain's in-memory `candidatePairs`.
+ */
+export const MAX_BLOCK_SIZE = 100;
+
+/** Pairs scoring below this are not stored nor returned as matches (`POSSIBLE_FROM` of the domain). */
+export const MIN_PAIR_SCORE = 0.5;
+
+/** Ids per statement: big enough for set-based writes, small enough to keep array parameters modest. */
+const CHUNK = 2_000;
+
+function chunked<T>(items: readonly T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * Replaces the blocking keys of the given clients with the keys of these records, set-based: one
+ * delete and one `insert … select from unnest` per chunk. Call it in the transaction that writes the
+ * clients, so keys never describe a record that is not stored. Returns the number of keys written.
+ */
+export async function writeDuplicateKeys(
+  db: Executor,
+  workspaceId: string,
+  records: readonly DuplicateRecord[],
+): Promise<number> {
+  let written = 0;
+  for (const part of chunked(records)) {
+    const keys: string[] = [];
+    const clientIds: string[] = [];
+    for (const record of part) {
+      for (const key of blockingKeys(record)) {
+        keys.push(key);
+        clientIds.push(record.id);
+      }
+    }
+    await db.execute(sql`
+      delete from client_dup_keys
+      where workspace_id = ${workspaceId}::uuid and client_id = any(${arrayParam(
+        part.map((r) => r.id),
+        'uuid',
+      )})`);
+    if (keys.length === 0) continue;
+    await db.execute(sql`
+      insert into client_dup_keys (workspace_id, key, client_id)
+      select ${workspaceId}::uuid, k.key, k.client_id
+      from unnest(${arrayParam(keys, 'text')}, ${arrayParam(clientIds, 'uuid')}) as k(key, client_id)
+      on conflict do nothing`);
+    written += keys.length;
+  }
+  return written;
+}
+
+/** Removes every blocking key of these clients (a merged record must not be matched again). */
+export async function deleteDuplicateKeys(
+  db: Executor,
+  workspaceId: string,
+  clientIds: string[],
+): Promise<void> {
+  if (clientIds.length === 0) return;
+  await db.execute(sql`
+    delete from client_dup_keys
+    where workspace_id = ${workspaceId}::uuid and client_id = any(${arrayParam(clientIds, 'uuid')})`);
+}
+
+type RecordRow = {
+  id: string;
+  kind: DuplicateRecord['kind'];
+  last_name: string | null;
+  first_name: string | null;
+  patronymic: string | null;
+  legal_name: string | null;
+  birthday: string | null;
+  inn: string | null;
+  city: string | null;
+  address: string | null;
+  postcode: string | null;
+  external_id: string | null;
+  phones: string[] | null;
+  emails: string[] | null;
+};
+
+/**
+ * The selected columns of a client as a duplicate record. The schema has no postcode column: a
+ * custom field `postcode` (as imports map `Индекс`) is read when present.
+ */
+export const RECORD_COLUMNS = sql`
+  c.id::text as id, c.kind, c.last_name, c.first_name, c.patronymic, c.legal_name,
+  c.birthday::text as birthday, c.inn, c.city, c.address, c.custom->>'postcode' as postcode, c.external_id,
+  array(select p.e164 from client_phones p where p.client_id = c.id order by p.position, p.id) as phones,
+  array(select e.address from client_emails e where e.client_id = c.id order by e.position, e.id) as emails`;
+
+export function toDuplicateRecord(row: RecordRow): DuplicateRecord {
+  return {
+    id: row.id,
+    kind: row.kind,
+    lastName: row.last_name,
+    firstName: row.first_name,
+    patronymic: row.patronymic,
+    legalName: row.legal_name,
+    birthday: row.birthday,
+    inn: row.inn,
+    city: row.city,
+    address: row.address,
+    postcode: row.postcode,
+    externalId: row.external_id,
+    phones: row.phones ?? [],
+    emails: row.emails ?? [],
+  };
+}
+
+/**
+ * Clients with their phones and e-mails as duplicate records, set-based (one statement per chunk
+ * of ids). Ids of other workspaces and merged clients are left out; the order follows `clientIds`.
+ */
+export async function loadDuplicateRecords(
+  db: Executor,
+  workspaceId: string,
+  clientIds: readonly string[],
+): Promise<DuplicateRecord[]> {
+  const out: DuplicateRecord[] = [];
+  for (const part of chunked([...new Set(clientIds)])) {
+    const rows = await queryRows<RecordRow>(
+      db,
+      sql`
+        select ${RECORD_COLUMNS}
+        from unnest(${arrayParam(part, 'uuid')}) with ordinality as ids(id, n)
+        join clients c on c.id = ids.id
+        where c.workspace_id = ${workspaceId}::uuid and c.merged_into_id is null
+        order by ids.n`,
+    );
+    for (const row of rows) out.push(toDuplicateRecord(row));
+  }
+  return out;
+}
+
+export type DuplicateMatch = {
+  clientId: string;
+  score: number;
+  decision: Exclude<DuplicateDecision, 'distinct'>;
+  reasons: ScoreReason[];
+};
+
+export type RecordMatches = {
+  recordId: string;
+  /** Best first; only scores ≥ `minScore`, never a pair the workspace dismissed. */
+  matches: DuplicateMatch[];
+};
+
+export type FindMatchesOptions = {
+  /** Default `MIN_PAIR_SCORE` (0.5). */
+  minScore?: number;
+  /** Skip keys shared by more stored clients than this (default `MAX_BLOCK_SIZE`). */
+  maxBlockSize?: number;
+};
+
+/**
+ * For each record (a row of an import, a client just created or changed), the stored clients of
+ * the workspace sharing a blocking key with it, scored by `@cb/domain` `scorePair`. Merged clients
+ * and the record itself are never matched; a pair dismissed as "not a duplicate" is left out.
+ * Records need not be stored: their ids may be any strings (an import row's number).
+ * Results come in the order of `records`.
+ */
+export async function findDuplicateMatches(
+  db: Executor,
+  workspaceId: string,
+  records: readonly DuplicateRecord[],
+  options: FindMatchesOptions = {},
+): Promise<RecordMatches[]> {
+  const minScore = options.minScore ?? MIN_PAIR_SCORE;
+  const maxBlockSize = options.maxBlockSize ?? MAX_BLOCK_SIZE;
+  const results: RecordMatches[] = [];
+  for (const part of chunked(records, 1_000)) {
+    const keys: string[] = [];
+    const indexes: number[] = [];
+    part.forEach((record, index) => {
+      for (const key of blockingKeys(record)) {
+        keys.push(key);
+        indexes.push(index);
+      }
+    });
+    const hits =
+      keys.length === 0
+        ? []
+        : await queryRows<{ idx: number; client_id: string }>(
+            db,
+            sql`
+              with q as (
+                select * from unnest(${arrayParam(keys, 'text')}, ${arrayParam(indexes, 'int')}) as q(key, idx)
+              ),
+              usable as (
+                select d.key from (select distinct key from q) d
+                where (
+                  select count(*) from (
+                    select 1 from client_dup_keys k
+                    where k.workspace_id = ${workspaceId}::uuid and k.key = d.key
+                    limit ${maxBlockSize + 1}
+                  ) s
+                ) <= ${maxBlockSize}
+              )
+              select distinct q.idx, k.client_id::text as client_id
+              from q
+              join usable u on u.key = q.key
+              join client_dup_keys k on k.workspace_id = ${workspaceId}::uuid and k.key = q.key
+              join clients c on c.id = k.client_id and c.merged_into_id is null`,
+          );
+    const candidateIds = [...new Set(hits.map((h) => h.client_id))];
+    const stored = new Map(
+      (await loadDuplicateRecords(db, workspaceId, candidateIds)).map((r) => [r.id, r] as const),
+    );
+    const dismissed = await dismissedPairsOf(db, workspaceId, candidateIds);
+    const perRecord = part.map((): DuplicateMatch[] => []);
+    for (const hit of hits) {
+      const record = part[hit.idx];
+      const other = stored.get(hit.client_id);
+      if (!record || !other || other.id === record.id) continue;
+      if (dismissed.has(pairKey(record.id, other.id))) continue;
+      const result = scorePair(record, other);
+      if (result.score < minScore || result.decision === 'distinct') continue;
+      perRecord[hit.idx]!.push({
+        clientId: other.id,
+        score: result.score,
+        decision: result.decision,
+        reasons: result.reasons,
+      });
+    }
+    part.forEach((record, index) => {
+      const matches = perRecord[index]!.sort(
+        (x, y) => y.score - x.score || (x.clientId < y.clientId ? -1 : 1),
+      );
+      results.push({ recordId: record.id, matches });
+    });
+  }
+  return results;
+}
+
+export const pairKey = (a: string, b: string) => (a < b ? `${a}|${b}` : `${b}|${a}`);
+
+/** The dismissed pairs touching any of these clients, as `pairKey`s. */
+async function dismissedPairsOf(
+  db: Executor,
+  workspaceId: string,
+  clientIds: string[],
+): Promise<Set<string>> {
+  if (clientIds.length === 0) return new Set();
+  const rows = await queryRows<{ a: string; b: string }>(
+    db,
+    sql`
+      select client_a::text as a, client_b::text as b from duplicate_pairs
+      where workspace_id = ${workspaceId}::uuid and status = 'dismissed'
+        and (client_a = any(${arrayParam(clientIds, 'uuid')}) or client_b = any(${arrayParam(clientIds, 'uuid')}))`,
+  );
+  return new Set(rows.map((r) => pairKey(r.a, r.b)));
+}
+
+/**
+ * After a client is created or changed: rewrite its blocking keys from what is stored, and ask the
+ * worker (outbox `duplicates.check`) to score it against the base. Call it in the same transaction.
+ */
+export async function refreshDuplicateKeys(
+  db: Executor,
+  workspaceId: string,
+  clientIds: string[],
+): Promise<void> {
+  if (clientIds.length === 0) return;
+  await writeDuplicateKeys(db, workspaceId, await loadDuplicateRecords(db, workspaceId, clientIds));
+  await enqueueDuplicateCheck(db, workspaceId, clientIds);
+}

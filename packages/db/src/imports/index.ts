@@ -1,0 +1,4 @@
+export * from './apply.ts';
+export * from './records.ts';
+export * from './run-state.ts';
+export * from './undo.ts';

@@ -1,0 +1,278 @@
+import { suggestPurchaseMapping } from '@cb/domain';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RECOMPUTE_CLIENT } from '../queries/outbox.ts';
+import { queryRows } from '../raw.ts';
+import { clients, importChanges, imports, outbox, purchases } from '../schema/index.ts';
+import { openTestDatabase, seedWorkspace, type TestDatabase } from '../testing/index.ts';
+import { applyPurchaseChunk, type PurchaseChunkContext, undoPurchaseImport } from './purchases.ts';
+
+let handle: TestDatabase;
+
+beforeAll(async () => {
+  handle = await openTestDatabase();
+});
+afterAll(async () => {
+  await handle?.close();
+});
+
+const headers = [
+  'InvoiceNo',
+  'StockCode',
+  'Description',
+  'Quantity',
+  'InvoiceDate',
+  'UnitPrice',
+  'CustomerID',
+  'Country',
+];
+const mapping = suggestPurchaseMapping(headers);
+
+/** Rows numbered from 2, as lines of a file with a header. */
+const numbered = (rows: string[][], first = 2) => rows.map((cells, i) => ({ rowNumber: first + i, cells }));
+
+const line = (
+  invoice: string,
+  sku: string,
+  quantity: string,
+  price: string,
+  customer: string,
+  time = '08:26:00',
+) => [invoice, sku, `Item ${sku}`, quantity, `2010-12-01 ${time}`, price, customer, 'United Kingdom'];
+
+async function setup(): Promise<PurchaseChunkContext & { existingId: string }> {
+  const { ctx } = await seedWorkspace(handle.db);
+  const [row] = await handle.db
+    .insert(imports)
+    .values({
+      workspaceId: ctx.workspaceId,
+      kind: 'purchases',
+      fileName: 'online-retail.csv',
+      fileSize: 1,
+      sha256: 'x',
+      file: { format: 'csv', encoding: 'utf-8', delimiter: ',', sheet: null, sheets: [] },
+      headers,
+      mapping,
+    })
+    .returning({ id: imports.id });
+  const [existing] = await handle.db
+    .insert(clients)
+    .values({
+      workspaceId: ctx.workspaceId,
+      kind: 'person',
+      displayName: 'Иванов Иван',
+      matchKey: 'ivanov ivan',
+      externalId: '17850',
+    })
+    .returning({ id: clients.id });
+  return {
+    workspaceId: ctx.workspaceId,
+    importId: row!.id,
+    batchId: null,
+    currency: 'GBP',
+    existingId: existing!.id,
+  };
+}
+
+const apply = (ctx: PurchaseChunkContext, rows: { rowNumber: number; cells: string[] }[]) =>
+  handle.db.transaction((tx) => applyPurchaseChunk(tx, ctx, rows, mapping));
+
+async function storedPurchases(workspaceId: string) {
+  return handle.db
+    .select({
+      clientId: purchases.clientId,
+      externalId: purchases.externalId,
+      amount: purchases.amountKopecks,
+      currency: purchases.currency,
+      lines: purchases.lines,
+      at: purchases.at,
+    })
+    .from(purchases)
+    .where(eq(purchases.workspaceId, workspaceId))
+    .orderBy(asc(purchases.externalId));
+}
+
+describe('applyPurchaseChunk', () => {
+  it('groups lines per invoice, finds and creates clients, reports bad rows and returns', async () => {
+    const ctx = await setup();
+    const result = await apply(
+      ctx,
+      numbered([
+        line('536365', '85123A', '6', '2.55', '17850.0'),
+        line('536365', '71053', '6', '3.39', '17850.0'),
+        line('536366', '22633', '6', '1.85', '13047.0', '08:28:00'),
+        line('536367', '84879', '32', '1.69', ''),
+        line('C536379', 'D', '-1', '27.50', '14527.0'),
+        line('536368', '22960', '6', 'free', '13047.0'),
+      ]),
+    );
+    expect(result).toMatchObject({
+      rows: 6,
+      lines: 3,
+      createdClients: 1,
+      purchasesCreated: 2,
+      purchasesExtended: 0,
+      invalid: 2,
+      returns: 1,
+    });
+    expect(result.issues.map((i) => [i.row, i.header, i.code])).toEqual([
+      [5, 'CustomerID', 'client_required'],
+      [6, 'Quantity', 'purchase_return'],
+      [7, 'UnitPrice', 'price_invalid'],
+    ]);
+
+    const [created] = await handle.db
+      .select()
+      .from(clients)
+      .where(and(eq(clients.workspaceId, ctx.workspaceId), eq(clients.externalId, '13047')));
+    expect(created).toMatchObject({
+      displayName: 'Клиент 13047',
+      city: 'United Kingdom',
+      sourceChannel: 'import',
+    });
+    expect(
+      await handle.db.select().from(importChanges).where(eq(importChanges.importId, ctx.importId)),
+    ).toEqual([
+      {
+        importId: ctx.importId,
+        clientId: created!.id,
+        action: 'created',
+        before: null,
+        versionAfter: 1,
+        row: 4,
+      },
+    ]);
+
+    expect(await storedPurchases(ctx.workspaceId)).toEqual([
+      {
+        clientId: ctx.existingId,
+        externalId: `${ctx.importId}:536365`,
+        amount: 6 * 255 + 6 * 339,
+        currency: 'GBP',
+        lines: [
+          { sku: '85123A', name: 'Item 85123A', quantity: 6, priceKopecks: 255, row: 2 },
+          { sku: '71053', name: 'Item 71053', quantity: 6, priceKopecks: 339, row: 3 },
+        ],
+        at: new Date('2010-12-01T08:26:00Z'),
+      },
+      {
+        clientId: created!.id,
+        externalId: `${ctx.importId}:536366`,
+        amount: 6 * 185,
+        currency: 'GBP',
+        lines: [{ sku: '22633', name: 'Item 22633', quantity: 6, priceKopecks: 185, row: 4 }],
+        at: new Date('2010-12-01T08:28:00Z'),
+      },
+    ]);
+    const recompute = await handle.db
+      .select({ payload: outbox.payload })
+      .from(outbox)
+      .where(and(eq(outbox.workspaceId, ctx.workspaceId), eq(outbox.topic, RECOMPUTE_CLIENT)));
+    expect(recompute.map((r) => r.payload.clientId).sort()).toEqual([ctx.existingId, created!.id].sort());
+  });
+
+  it('continues an invoice that spans two chunks, and a chunk applied twice changes nothing', async () => {
+    const ctx = await setup();
+    const first = numbered([line('1001', 'A', '2', '1.00', '500'), line('1001', 'B', '1', '0.50', '500')]);
+    const second = numbered(
+      [line('1001', 'A', '2', '1.00', '500', '08:20:00'), line('1002', 'C', '1', '9.99', '500')],
+      4,
+    );
+    expect(await apply(ctx, first)).toMatchObject({ purchasesCreated: 1, createdClients: 1 });
+    expect(await apply(ctx, second)).toMatchObject({
+      purchasesCreated: 1,
+      purchasesExtended: 1,
+      createdClients: 0,
+    });
+    const again = await apply(ctx, second);
+    expect(again).toMatchObject({ purchasesCreated: 0, purchasesExtended: 0, createdClients: 0, lines: 2 });
+    await apply(ctx, first);
+
+    const stored = await storedPurchases(ctx.workspaceId);
+    expect(
+      stored.map((p) => [p.externalId, p.amount, p.lines?.map((l) => l.sku), p.at.toISOString()]),
+    ).toEqual([
+      [`${ctx.importId}:1001`, 200 + 50 + 200, ['A', 'B', 'A'], '2010-12-01T08:20:00.000Z'],
+      [`${ctx.importId}:1002`, 999, ['C'], '2010-12-01T08:26:00.000Z'],
+    ]);
+    const counted = await queryRows<{ n: number }>(
+      handle.db,
+      sql`select count(*)::int as n from clients where workspace_id = ${ctx.workspaceId}::uuid`,
+    );
+    expect(counted).toEqual([{ n: 2 }]);
+  });
+
+  it('keeps an invoice number reused by two customers as two purchases', async () => {
+    const ctx = await setup();
+    const result = await apply(
+      ctx,
+      numbered([line('7', 'A', '1', '1', '17850'), line('7', 'B', '1', '2', '900')]),
+    );
+    expect(result).toMatchObject({ purchasesCreated: 2 });
+    const stored = await storedPurchases(ctx.workspaceId);
+    expect(stored.map((p) => p.amount).sort()).toEqual([100, 200]);
+  });
+
+  it('uses the name column for created clients, the default currency RUB, and can leave recompute to the caller', async () => {
+    const ctx = await setup();
+    const ruMapping = suggestPurchaseMapping([
+      'Номер заказа',
+      'Дата',
+      'Сумма',
+      'Код клиента',
+      'Покупатель',
+      'Город',
+    ]);
+    const result = await handle.db.transaction((tx) =>
+      applyPurchaseChunk(
+        tx,
+        { ...ctx, currency: undefined, recompute: false },
+        numbered([['З-1', '17.05.2024', '1 234,50', 'K-1', 'Петрова Анна', 'Казань']]),
+        ruMapping,
+      ),
+    );
+    expect(result).toMatchObject({ createdClients: 1, purchasesCreated: 1, invalid: 0 });
+    const [client] = await handle.db
+      .select({ displayName: clients.displayName, city: clients.city, id: clients.id })
+      .from(clients)
+      .where(and(eq(clients.workspaceId, ctx.workspaceId), eq(clients.externalId, 'K-1')));
+    expect(client).toMatchObject({ displayName: 'Петрова Анна', city: 'Казань' });
+    const [purchase] = await storedPurchases(ctx.workspaceId);
+    expect(purchase).toMatchObject({ clientId: client!.id, amount: 123450, currency: 'RUB' });
+    const queued = await handle.db
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(and(eq(outbox.workspaceId, ctx.workspaceId), eq(outbox.topic, RECOMPUTE_CLIENT)));
+    expect(queued).toEqual([]);
+  });
+
+  it('writes nothing when the transaction around it fails', async () => {
+    const ctx = await setup();
+    await expect(
+      handle.db.transaction(async (tx) => {
+        await applyPurchaseChunk(tx, ctx, numbered([line('1', 'A', '1', '1', '42')]), mapping);
+        throw new Error('the checkpoint update failed');
+      }),
+    ).rejects.toThrow('checkpoint');
+    expect(await storedPurchases(ctx.workspaceId)).toEqual([]);
+    expect(
+      await handle.db.select().from(importChanges).where(eq(importChanges.importId, ctx.importId)),
+    ).toEqual([]);
+  });
+
+  it('undo removes the purchases of that import only', async () => {
+    const ctx = await setup();
+    const other = { ...ctx, importId: (await setup()).importId };
+    await apply(ctx, numbered([line('1', 'A', '1', '1', '17850'), line('2', 'A', '1', '1', '17850')]));
+    await handle.db
+      .insert(purchases)
+      .values({ workspaceId: ctx.workspaceId, clientId: ctx.existingId, at: new Date(), amountKopecks: 5 });
+    expect(await handle.db.transaction((tx) => undoPurchaseImport(tx, ctx.workspaceId, other.importId))).toBe(
+      0,
+    );
+    expect(await handle.db.transaction((tx) => undoPurchaseImport(tx, ctx.workspaceId, ctx.importId))).toBe(
+      2,
+    );
+    expect((await storedPurchases(ctx.workspaceId)).map((p) => p.amount)).toEqual([5]);
+  });
+});

@@ -1,0 +1,153 @@
+import { sql } from 'drizzle-orm';
+import type { Executor } from '../client.ts';
+import { loadDuplicateRecords, writeDuplicateKeys } from '../duplicates/keys.ts';
+import { writeAudit } from '../queries/audit.ts';
+import { queryRows } from '../raw.ts';
+import { getImportById } from './records.ts';
+import { enqueueChunkRecompute } from './run-state.ts';
+
+export type UndoKept = { clientId: string; displayName: string; reason: 'edited_since' | 'merged' };
+
+export type UndoReport = {
+  kept: UndoKept[];
+  deleted: number;
+  restored: number;
+  /** The last client id handled: a resumed undo continues after it. */
+  cursor: string | null;
+};
+
+const arr = (values: unknown[], type: string) => sql`${sql.param(values)}::${sql.raw(type)}[]`;
+
+type ChangeRow = {
+  client_id: string;
+  action: 'created' | 'updated';
+  before: { fields?: Record<string, unknown>; phoneIds?: string[]; emailIds?: string[] } | null;
+  version_after: number;
+  version: number | null;
+  display_name: string | null;
+  merged_into_id: string | null;
+};
+
+/**
+ * One step of an undo, in one transaction: the next `limit` changes of the import (by client id)
+ * are reverted — created clients still at the version the import left are deleted, updated ones
+ * get their replaced values back and lose the contacts the import added — and the others are kept
+ * and listed. The position is stored with the step, so a killed undo resumes where it stopped and a
+ * re-run changes nothing twice. Returns true when the undo is finished (status `undone`).
+ */
+export async function undoImportStep(db: Executor, importId: string, limit = 1000): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const [current] = await queryRows<{
+      status: string;
+      undo_report: UndoReport | null;
+      workspace_id: string;
+    }>(
+      tx,
+      sql`select status, undo_report, workspace_id::text as workspace_id from imports
+          where id = ${importId}::uuid for update`,
+    );
+    if (current?.status !== 'undoing') return true;
+    const report: UndoReport = current.undo_report?.kept
+      ? current.undo_report
+      : { kept: [], deleted: 0, restored: 0, cursor: null };
+    const changes = await queryRows<ChangeRow>(
+      tx,
+      sql`select ch.client_id::text as client_id, ch.action, ch.before, ch.version_after, c.version, c.display_name,
+            c.merged_into_id::text as merged_into_id
+          from import_changes ch join clients c on c.id = ch.client_id
+          where ch.import_id = ${importId}::uuid
+            ${report.cursor ? sql`and ch.client_id > ${report.cursor}::uuid` : sql``}
+          order by ch.client_id
+          limit ${limit}
+          for update of c`,
+    );
+    const toDelete: string[] = [];
+    const toRestore: ChangeRow[] = [];
+    // Clients deleted since (by hand, or an earlier step) have nothing left to undo.
+    for (const ch of changes) {
+      const untouched = Number(ch.version) === ch.version_after && ch.merged_into_id === null;
+      if (!untouched) {
+        report.kept.push({
+          clientId: ch.client_id,
+          displayName: ch.display_name ?? '',
+          reason: ch.merged_into_id ? 'merged' : 'edited_since',
+        });
+      } else if (ch.action === 'created') toDelete.push(ch.client_id);
+      else toRestore.push(ch);
+    }
+    if (toDelete.length > 0) {
+      await tx.execute(sql`delete from clients where id = any(${arr(toDelete, 'uuid')})`);
+    }
+    if (toRestore.length > 0) {
+      const has = (column: string) =>
+        sql`case when t.b->'fields' ? ${column} then t.b->'fields'->>${column} else null end`;
+      const keep = (column: string) => sql`(t.b->'fields' ? ${column})`;
+      await tx.execute(sql`
+        update clients c set
+          last_name = case when ${keep('last_name')} then ${has('last_name')} else c.last_name end,
+          first_name = case when ${keep('first_name')} then ${has('first_name')} else c.first_name end,
+          patronymic = case when ${keep('patronymic')} then ${has('patronymic')} else c.patronymic end,
+          birthday = case when ${keep('birthday')} then (${has('birthday')})::date else c.birthday end,
+          legal_name = case when ${keep('legal_name')} then ${has('legal_name')} else c.legal_name end,
+          inn = case when ${keep('inn')} then ${has('inn')} else c.inn end,
+          kpp = case when ${keep('kpp')} then ${has('kpp')} else c.kpp end,
+          city = case when ${keep('city')} then ${has('city')} else c.city end,
+          address = case when ${keep('address')} then ${has('address')} else c.address end,
+          external_id = case when ${keep('external_id')} then ${has('external_id')} else c.external_id end,
+          display_name = case when ${keep('display_name')} then ${has('display_name')} else c.display_name end,
+          match_key = case when ${keep('match_key')} then ${has('match_key')} else c.match_key end,
+          tags = case when ${keep('tags')}
+            then array(select jsonb_array_elements_text(t.b->'fields'->'tags')) else c.tags end,
+          custom = case when ${keep('custom')} then t.b->'fields'->'custom' else c.custom end,
+          version = c.version + 1, updated_at = now()
+        from (select id, b::jsonb as b from unnest(${arr(
+          toRestore.map((r) => r.client_id),
+          'uuid',
+        )}, ${arr(
+          toRestore.map((r) => JSON.stringify(r.before ?? {})),
+          'text',
+        )}) as u(id, b)) t
+        where c.id = t.id`);
+      const phoneIds = toRestore.flatMap((r) => r.before?.phoneIds ?? []);
+      if (phoneIds.length > 0) {
+        await tx.execute(sql`delete from client_phones where id = any(${arr(phoneIds, 'uuid')})`);
+      }
+      const emailIds = toRestore.flatMap((r) => r.before?.emailIds ?? []);
+      if (emailIds.length > 0) {
+        await tx.execute(sql`delete from client_emails where id = any(${arr(emailIds, 'uuid')})`);
+      }
+      const ids = toRestore.map((r) => r.client_id);
+      await writeDuplicateKeys(
+        tx,
+        current.workspace_id,
+        await loadDuplicateRecords(tx, current.workspace_id, ids),
+      );
+      await enqueueChunkRecompute(tx, current.workspace_id, ids);
+    }
+    report.deleted += toDelete.length;
+    report.restored += toRestore.length;
+    report.cursor = changes.at(-1)?.client_id ?? report.cursor;
+    const finished = changes.length < limit;
+    await tx.execute(sql`
+      update imports set undo_report = ${JSON.stringify(report)}::jsonb, updated_at = now(),
+        status = case when ${finished} then 'undone' else status end
+      where id = ${importId}::uuid`);
+    if (finished) {
+      const row = (await getImportById(tx, importId))!;
+      await writeAudit(
+        tx,
+        {
+          workspaceId: row.workspaceId,
+          actor: row.createdBy ? { kind: 'user', id: row.createdBy } : { kind: 'system', id: null },
+        },
+        {
+          action: 'import.undone',
+          entity: 'import',
+          entityId: importId,
+          after: { deleted: report.deleted, restored: report.restored, kept: report.kept.length },
+        },
+      );
+    }
+    return finished;
+  });
+}
