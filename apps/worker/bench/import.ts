@@ -226,6 +226,10 @@ async function importThroughEngine(
   const mapped = await setImportMapping(handle.db, ctx, registered.id, {
     mapping: kind === 'purchases' ? suggestPurchaseMapping(registered.headers) : registered.mapping,
     kind,
+    // Online Retail is a British shop: amounts in pounds.
+    ...(kind === 'purchases'
+      ? { source: { batchKind: 'other_system', name: fileName, currency: 'GBP' } }
+      : {}),
   });
   if (!mapped.ok) throw new Error(`mapping refused: ${JSON.stringify(mapped.error)}`);
   const policy =
@@ -265,6 +269,8 @@ async function bareImportRow(
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const rate = (m: Measure) => m.rows / m.seconds;
+/** Two significant digits: a ratio of 0.0018 must not print as 0.00. */
+const ratio = (r: number) => `${r >= 0.1 ? r.toFixed(2) : r.toPrecision(2)}×`;
 
 /** Adds a line and rewrites the results file, so a long run that is stopped still leaves its figures. */
 function record(results: ResultLine[], line: ResultLine): void {
@@ -370,7 +376,7 @@ function writeResults(results: ResultLine[], started: Date, print = true): void 
     ...results.map((r) => {
       const copyRate = rate(r.copy);
       const ours = r.ours;
-      return `| ${r.backend} | ${r.file} | ${fmt(copyRate)} | ${ours ? fmt(rate(ours)) : '—'} | ${ours ? `${(rate(ours) / copyRate).toFixed(2)}×` : '—'} | ${fmt(r.copy.peakRssMb)} / ${ours ? fmt(ours.peakRssMb) : '—'} | ${[ours?.note, r.detail].filter(Boolean).join('; ')} |`;
+      return `| ${r.backend} | ${r.file} | ${fmt(copyRate)} | ${ours ? fmt(rate(ours)) : '—'} | ${ours ? ratio(rate(ours) / copyRate) : '—'} | ${fmt(r.copy.peakRssMb)} / ${ours ? fmt(ours.peakRssMb) : '—'} | ${[ours?.note, r.detail].filter(Boolean).join('; ')} |`;
     }),
     '',
     'Targets (issue 5): contacts import ≥ 0.3× of COPY on PostgreSQL, memory under 500 MB.',

@@ -35,6 +35,10 @@ const ZEnv = z.object({
   /** Cron (UTC) of the full recompute of every workspace, or "off". */
   CB_FULL_RECOMPUTE_CRON: ZCron.default('0 * * * *'),
   /** Retries of a failing job before it is dead-lettered. */
+  /** How often this worker looks for imports whose worker died (seconds). */
+  CB_IMPORT_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
+  /** An import running with no progress for this long is taken over by another worker (seconds). */
+  CB_IMPORT_STALL_SECONDS: z.coerce.number().int().min(5).max(3600).default(30),
   CB_JOB_RETRY_LIMIT: z.coerce.number().int().min(0).max(100).default(5),
   /** First retry delay, seconds; doubled on each retry. */
   CB_JOB_RETRY_DELAY_SECONDS: z.coerce.number().int().min(0).max(3600).default(5),

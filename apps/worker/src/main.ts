@@ -28,6 +28,8 @@ async function main(): Promise<void> {
     batchSize: env.CB_WORKER_BATCH_SIZE,
     concurrency: env.CB_WORKER_CONCURRENCY,
     relay: env.CB_RELAY ? { batchSize: env.CB_RELAY_BATCH_SIZE } : false,
+    importSweepSeconds: env.CB_IMPORT_SWEEP_SECONDS,
+    importStallSeconds: env.CB_IMPORT_STALL_SECONDS,
     fullRecomputeCron: env.CB_FULL_RECOMPUTE_CRON === 'off' ? null : env.CB_FULL_RECOMPUTE_CRON,
     retry: {
       limit: env.CB_JOB_RETRY_LIMIT,

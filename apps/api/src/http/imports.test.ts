@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../log.ts';
@@ -14,15 +14,6 @@ import { cleanFileName, contentDisposition, importRoutes } from './imports.ts';
  * Windows-1251 and XLSX files, hostile files (each a 400 naming `file`, never a 500), roles, other
  * workspaces, the size limit and the temp folder.
  */
-
-// exceljs belongs to the worker (which reads XLSX); the test borrows it to write a workbook.
-type Workbook = {
-  addWorksheet(name: string): { addRow(values: unknown[]): unknown };
-  xlsx: { writeBuffer(): Promise<ArrayBuffer> };
-};
-const ExcelJS = createRequire(new URL('../../../worker/package.json', import.meta.url))('exceljs') as {
-  Workbook: new () => Workbook;
-};
 
 let t: TestApp;
 let owner: Caller;

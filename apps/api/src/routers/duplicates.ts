@@ -19,7 +19,7 @@ import { router, workspaceProcedure } from '../trpc/init.ts';
 import { toJson } from '../trpc/json.ts';
 
 /** A workspace up to this size is scanned within the request; a bigger one by the worker. */
-export const SYNC_SCAN_MAX_CLIENTS = 50_000;
+export const SYNC_SCAN_MAX_CLIENTS = 5_000;
 
 const ZPick = z.strictObject(
   Object.fromEntries(MERGE_FIELDS.map((f) => [f, z.enum(['survivor', 'merged']).optional()])) as Record<
@@ -50,7 +50,7 @@ export const duplicatesRouter = router({
     .input(
       z
         .strictObject({
-          cursor: z.string().max(500).optional(),
+          cursor: z.string().max(500).nullish(),
           limit: z.number().int().min(1).max(200).optional(),
           status: z.enum(['open', 'dismissed', 'merged']).optional(),
           minScore: z.number().min(0).max(1).optional(),
@@ -59,7 +59,10 @@ export const duplicatesRouter = router({
         .optional(),
     )
     .query(async ({ ctx, input = {} }) => {
-      const result = await listDuplicatePairs(ctx.db, ctx.ws.scope, input);
+      const result = await listDuplicatePairs(ctx.db, ctx.ws.scope, {
+        ...input,
+        cursor: input.cursor ?? undefined,
+      });
       if (!result.ok) {
         throw badRequest([{ field: 'cursor', message: result.error.message, code: 'cursor_invalid' }]);
       }
@@ -131,13 +134,13 @@ export const duplicatesRouter = router({
     .input(
       z
         .strictObject({
-          cursor: z.string().max(500).optional(),
+          cursor: z.string().max(500).nullish(),
           limit: z.number().int().min(1).max(200).optional(),
         })
         .optional(),
     )
     .query(async ({ ctx, input = {} }) => {
-      const result = await listMerges(ctx.db, ctx.ws.scope, input);
+      const result = await listMerges(ctx.db, ctx.ws.scope, { ...input, cursor: input.cursor ?? undefined });
       if (!result.ok) {
         throw badRequest([{ field: 'cursor', message: result.error.message, code: 'cursor_invalid' }]);
       }

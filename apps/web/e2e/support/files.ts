@@ -113,11 +113,11 @@ export function russianExcelExport(rows: number): ClientFile {
     const last = LAST[i % LAST.length]!;
     const first = FIRST[Math.floor(i / LAST.length) % FIRST.length]!;
     const middle = MIDDLE[Math.floor(i / (LAST.length * FIRST.length)) % MIDDLE.length]!;
-    const bad = i % 100 === 0;
+    const bad = i % 100 === 7;
     if (bad) invalid += 1;
     const phone = bad
       ? '12-34'
-      : `8 (9${String(10 + (i % 89)).padStart(2, '0')}) ${String(10000000 + i).slice(1, 4)}-${String(10000000 + i).slice(4, 6)}-${String(10000000 + i).slice(6, 8)}`;
+      : `8 (9${String(10 + (i % 20))}) ${String(10000000 + i).slice(1, 4)}-${String(10000000 + i).slice(4, 6)}-${String(10000000 + i).slice(6, 8)}`;
     const day = String((i % 28) + 1).padStart(2, '0');
     const month = String((i % 12) + 1).padStart(2, '0');
     lines.push(

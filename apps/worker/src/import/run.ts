@@ -6,6 +6,7 @@ import {
   clearDryRunErrors,
   commitImportChunk,
   completeImport,
+  convertClientRows,
   type DatabaseHandle,
   enqueueChunkRecompute,
   enqueueDuplicateCheck,
@@ -96,13 +97,14 @@ export async function runImport(
       { format: row.file.format, sheet: row.file.sheet },
       row.checkpoint,
     );
-    const apply = await chunkApplier(database, row, now());
-    for await (const chunk of chunked(source.rows, options.chunkRows ?? DEFAULT_CHUNK_ROWS)) {
+    const applier = await chunkApplier(database, row, now());
+    const chunks = readAhead(chunked(source.rows, options.chunkRows ?? DEFAULT_CHUNK_ROWS), applier.prepare);
+    for await (const { chunk, prepared } of chunks) {
       if (options.signal?.aborted || lost) break;
       const last = chunk.at(-1)!;
       await db.transaction(async (tx) => {
         if (!(await heartbeatImport(tx, importId, runToken))) throw new ImportFencedError(importId);
-        const counts = await apply(tx, chunk);
+        const counts = await applier.apply(tx, chunk, prepared);
         await commitImportChunk(tx, importId, runToken, {
           counts,
           checkpoint: last.checkpoint,
@@ -138,7 +140,52 @@ const recomputesPerChunk = (row: ImportRow) =>
   row.totalRows !== null && row.totalRows <= RECOMPUTE_PER_CLIENT_MAX_ROWS;
 
 type Tx = Parameters<Parameters<DatabaseHandle['db']['transaction']>[0]>[0];
-type ChunkApplier = (tx: Tx, rows: SourceRow[]) => Promise<ChunkCounts>;
+/**
+ * `prepare` is the chunk's work that needs no database (converting rows), done for the next chunk
+ * while the current one is written; `apply` writes a chunk in its transaction.
+ */
+type ChunkApplier = {
+  prepare: (rows: SourceRow[]) => unknown;
+  apply: (tx: Tx, rows: SourceRow[], prepared: unknown) => Promise<ChunkCounts>;
+};
+
+/**
+ * The chunks with `prepare` applied, one chunk read and prepared ahead: while the caller waits on
+ * the database for the current chunk, this process reads and converts the next one. On an early
+ * exit the read in flight settles before the source is closed; a read error surfaces when the
+ * chunk it belongs to is reached (after the chunks before it are written).
+ */
+export async function* readAhead<T, P>(
+  chunks: AsyncIterable<T>,
+  prepare: (chunk: T) => P,
+): AsyncGenerator<{ chunk: T; prepared: P }> {
+  const iterator = chunks[Symbol.asyncIterator]();
+  const pull = async () => {
+    const next = await iterator.next();
+    return next.done ? null : { chunk: next.value, prepared: prepare(next.value) };
+  };
+  let ahead = pull();
+  // Handled here so a read that fails while the current chunk is written is not an unhandled rejection.
+  ahead.catch(() => undefined);
+  let finished = false;
+  try {
+    while (true) {
+      const current = await ahead;
+      if (!current) {
+        finished = true;
+        return;
+      }
+      ahead = pull();
+      ahead.catch(() => undefined);
+      yield current;
+    }
+  } finally {
+    if (!finished) {
+      await ahead.catch(() => undefined);
+      await iterator.return?.();
+    }
+  }
+}
 
 /** The writer of one chunk for the import's kind: clients, or purchases (helper E's `applyPurchaseChunk`). */
 async function chunkApplier(database: DatabaseHandle, row: ImportRow, now: Date): Promise<ChunkApplier> {
@@ -146,16 +193,25 @@ async function chunkApplier(database: DatabaseHandle, row: ImportRow, now: Date)
     case 'clients': {
       const ctx = await loadClientChunkContext(database.db, row, now);
       const perChunk = recomputesPerChunk(row);
-      return async (tx, rows) => {
-        const plan = await planClientChunk(tx, ctx, rows, new FileIndex());
-        const touched = await writeClientChunk(tx, ctx, plan);
-        if (perChunk) {
-          await enqueueChunkRecompute(tx, ctx.workspaceId, touched);
-          for (let i = 0; i < touched.length; i += 500) {
-            await enqueueDuplicateCheck(tx, ctx.workspaceId, touched.slice(i, i + 500));
+      return {
+        prepare: (rows) => convertClientRows(ctx, rows),
+        apply: async (tx, rows, prepared) => {
+          const plan = await planClientChunk(
+            tx,
+            ctx,
+            rows,
+            new FileIndex(),
+            prepared as ReturnType<typeof convertClientRows>,
+          );
+          const touched = await writeClientChunk(tx, ctx, plan);
+          if (perChunk) {
+            await enqueueChunkRecompute(tx, ctx.workspaceId, touched);
+            for (let i = 0; i < touched.length; i += 500) {
+              await enqueueDuplicateCheck(tx, ctx.workspaceId, touched.slice(i, i + 500));
+            }
           }
-        }
-        return plan.counts;
+          return plan.counts;
+        },
       };
     }
     case 'purchases': {
@@ -166,27 +222,38 @@ async function chunkApplier(database: DatabaseHandle, row: ImportRow, now: Date)
           message: `The purchase mapping is not valid: ${mapping.error.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
         });
       }
-      return async (tx, rows) => {
-        const result = await applyPurchaseChunk(
-          tx,
-          { workspaceId: row.workspaceId, importId: row.id, batchId: row.batchId, now },
-          rows.map((r) => ({ rowNumber: r.rowNumber, cells: r.cells })),
-          mapping.value,
-        );
-        await writeImportErrors(
-          tx,
-          row.id,
-          result.issues.map((i) => ({ ...i, rowImported: false })),
-          false,
-        );
-        return {
-          rows: result.rows,
-          created: result.createdClients,
-          updated: 0,
-          duplicates: 0,
-          invalid: result.invalid + result.returns,
-          partial: 0,
-        };
+      return {
+        prepare: () => null,
+        apply: async (tx, rows) => {
+          const result = await applyPurchaseChunk(
+            tx,
+            {
+              workspaceId: row.workspaceId,
+              importId: row.id,
+              batchId: row.batchId,
+              now,
+              currency: row.source?.currency ?? undefined,
+              // A big import recomputes the whole workspace at the end instead.
+              recompute: recomputesPerChunk(row),
+            },
+            rows.map((r) => ({ rowNumber: r.rowNumber, cells: r.cells })),
+            mapping.value,
+          );
+          await writeImportErrors(
+            tx,
+            row.id,
+            result.issues.map((i) => ({ ...i, rowImported: false })),
+            false,
+          );
+          return {
+            rows: result.rows,
+            created: result.createdClients,
+            updated: 0,
+            duplicates: 0,
+            invalid: result.invalid + result.returns,
+            partial: 0,
+          };
+        },
       };
     }
   }

@@ -441,18 +441,18 @@ function externalIdColumn(mapping: readonly ImportColumn[]): ImportColumn | unde
   return mapping.find((c) => c.target?.kind === 'field' && c.target.field === 'externalId');
 }
 
+/** A row of a chunk converted to a client state (or its issues), before any matching. */
+export type ConvertedClientRow = { row: number; issues: ImportIssue[]; state: ImportClientState | null };
+
 /**
- * Plans one chunk: converts each row (`rowToClientInput`), matches it per the policy against the
- * base and the file, and decides create / update / duplicate / invalid. Reads only (the matched
- * clients are locked `for update` when called in a write transaction).
+ * Converts the rows of a chunk (`rowToClientInput`): pure CPU work, no database, so a runner may
+ * do it for the next chunk while the current one is being written.
  */
-export async function planClientChunk(
-  db: Executor,
+export function convertClientRows(
   ctx: ClientChunkContext,
   rows: readonly ImportFileRow[],
-  file: FileIndex = new FileIndex(),
-): Promise<ChunkPlan> {
-  const converted = rows.map((r) => {
+): ConvertedClientRow[] {
+  return rows.map((r) => {
     const result = rowToClientInput(r.cells, ctx.mapping, {
       rowNumber: r.rowNumber,
       context: ctx.normalize,
@@ -460,6 +460,21 @@ export async function planClientChunk(
     });
     return { row: r.rowNumber, issues: result.issues, state: result.client ? stateOf(result.client) : null };
   });
+}
+
+/**
+ * Plans one chunk: converts each row (`convertClientRows`, unless given already converted), matches
+ * it per the policy against the base and the file, and decides create / update / duplicate /
+ * invalid. Reads only (the matched clients are locked `for update` when called in a write transaction).
+ */
+export async function planClientChunk(
+  db: Executor,
+  ctx: ClientChunkContext,
+  rows: readonly ImportFileRow[],
+  file: FileIndex = new FileIndex(),
+  preconverted?: readonly ConvertedClientRow[],
+): Promise<ChunkPlan> {
+  const converted = preconverted ?? convertClientRows(ctx, rows);
   const valid = converted.flatMap((c, index) => (c.state ? [{ index, state: c.state }] : []));
   const action = ctx.policy.action;
   const matching = action !== 'create';

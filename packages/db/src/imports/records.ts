@@ -6,6 +6,7 @@ import {
   issue,
   ok,
   parseImportMapping,
+  parsePurchaseMapping,
   prefixIssues,
   type Result,
 } from '@cb/domain';
@@ -222,6 +223,11 @@ export const ZImportSource = z.strictObject({
   vendor: z.string().trim().max(200).nullish(),
   costKopecks: z.number().int().min(0).max(1e15).nullish(),
   acquiredOn: z.iso.date().nullish(),
+  /** Purchase files: the ISO 4217 currency of amounts when no column says (default RUB). */
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'A three-letter ISO 4217 code, e.g. RUB')
+    .nullish(),
 });
 
 export type SetImportMappingData = {
@@ -233,8 +239,8 @@ export type SetImportMappingData = {
 
 /**
  * Sets the mapping (and source, partial rows, kind) of an import not yet started. A mapping that
- * fails `ZImportMapping` comes back as issues by path (`mapping.3.target`). Purchase mappings
- * (kind `purchases`) are validated by their own runner and stored as given.
+ * fails `ZImportMapping` (purchase files: `ZPurchaseMapping`) comes back as issues by path
+ * (`mapping.3.target`).
  */
 export async function setImportMapping(
   db: Executor,
@@ -268,10 +274,10 @@ export async function setImportMapping(
           );
         }
       }
-    } else if (Array.isArray(data.mapping)) {
-      mapping = data.mapping;
     } else {
-      issues.push(issue('mapping', 'invalid_type', 'The mapping must be a list of columns'));
+      const parsed = parsePurchaseMapping(data.mapping);
+      if (parsed.ok) mapping = parsed.value;
+      else issues.push(...prefixIssues('mapping', parsed.error));
     }
     let source = current.source;
     if (data.source !== undefined) {

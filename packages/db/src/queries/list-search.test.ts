@@ -130,7 +130,7 @@ describe('listClients', () => {
       { filter: { tags: ['vip'] } },
     );
     if (!result.ok) throw new Error(result.error.message);
-    const fedorov = result.value.items.find((i) => i.id === ids['Фёдоров']);
+    const fedorov = result.value.items.find((i) => i.id === ids.Фёдоров);
     expect(fedorov).toMatchObject({ phone: '+79161234567', email: null, city: 'Москва' });
   });
 

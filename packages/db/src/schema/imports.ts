@@ -53,6 +53,8 @@ export type ImportSourceInfo = {
   vendor?: string | null;
   costKopecks?: number | null;
   acquiredOn?: string | null;
+  /** Purchase files: currency of amounts without a currency column (ISO 4217). */
+  currency?: string | null;
 };
 
 export type DuplicateMatchBy = 'externalId' | 'phone' | 'email' | 'fuzzy';
@@ -205,7 +207,9 @@ export const importMappings = pgTable(
 export const clientDupKeys = pgTable(
   'client_dup_keys',
   {
-    workspaceId: workspaceId(),
+    // No foreign key to workspaces: the client's (cascading) implies it, and a second check per
+    // key row costs a quarter of a bulk insert (imports write ~12 keys per client).
+    workspaceId: uuid('workspace_id').notNull(),
     key: text('key').notNull(),
     clientId: uuid('client_id')
       .notNull()

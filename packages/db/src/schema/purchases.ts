@@ -2,7 +2,14 @@ import { bigint, char, index, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-
 import { clients } from './clients.ts';
 import { createdAt, id, tstz, workspaceId } from './columns.ts';
 
-export type PurchaseLine = { sku?: string; name: string; quantity: number; priceKopecks: number };
+export type PurchaseLine = {
+  sku?: string;
+  name: string;
+  quantity: number;
+  priceKopecks: number;
+  /** The file row it came from, for lines written by an import. */
+  row?: number;
+};
 
 export const purchases = pgTable(
   'purchases',

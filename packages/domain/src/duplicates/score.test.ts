@@ -200,6 +200,24 @@ describe('scorePair: one client written twice', () => {
   });
 });
 
+describe('scorePair: numbered e-mail addresses', () => {
+  it('takes client1@ and client601@ as two accounts, not a typo', () => {
+    const a = person('a', { lastName: 'Иванов', firstName: 'Иван', emails: ['client1@example.ru'] });
+    const b = person('b', { lastName: 'Иванов', firstName: 'Иван', emails: ['client601@example.ru'] });
+    expect(reasonOf(a, b, 'email')?.agreement).toBe('different');
+    // Two namesakes with different birthdays and numbered e-mails are not even a possible duplicate.
+    const older = { ...a, birthday: '1961-02-02', patronymic: 'Петрович' };
+    const younger = { ...b, birthday: '1981-06-14', patronymic: 'Юрьевич' };
+    expect(scorePair(older, younger).decision).toBe('distinct');
+  });
+
+  it('still sees a typo in the letters of an address', () => {
+    const a = person('a', { lastName: 'Иванов', firstName: 'Иван', emails: ['ivan.ivanov@mail.ru'] });
+    const b = person('b', { lastName: 'Иванов', firstName: 'Иван', emails: ['ivan.ivnaov@mail.ru'] });
+    expect(reasonOf(a, b, 'email')?.agreement).toBe('similar');
+  });
+});
+
 describe('explainScore', () => {
   const a = person('a', { lastName: 'Иванова', firstName: 'Екатерина', birthday: '1990-05-17' });
   const b = person('b', { lastName: 'Ivanova', firstName: 'Katya', birthday: '1990-05-17', city: 'Москва' });

@@ -167,6 +167,12 @@ function compareBirthday(a: string | null | undefined, b: string | null | undefi
   return similarity > 0 ? { similarity, note: 'typo' } : { similarity: 0 };
 }
 
+/** Two local parts that differ only in their digits. */
+function numberedAlike(a: string, b: string): boolean {
+  const digits = /\d/g;
+  return a.replace(digits, '') === b.replace(digits, '') && a.replace(/\D/g, '') !== b.replace(/\D/g, '');
+}
+
 function compareEmails(as: string[], bs: string[]): Comparison {
   const xs = as.filter(present).map((e) => e.trim().toLowerCase());
   const ys = bs.filter(present).map((e) => e.trim().toLowerCase());
@@ -178,7 +184,9 @@ function compareEmails(as: string[], bs: string[]): Comparison {
       const [lx, dx] = x.split('@');
       const [ly, dy] = y.split('@');
       // Only a typo in the local part at one domain is a near match; same name at two providers is not.
-      if (lx && ly && dx === dy) best = Math.max(best, jaroWinkler(lx, ly));
+      // Nor are numbered addresses (`client1@`, `client601@`, `ivanov1985@`/`ivanov1990@`): the
+      // numbers are what tells the accounts apart, not a slip of the keyboard.
+      if (lx && ly && dx === dy && !numberedAlike(lx, ly)) best = Math.max(best, jaroWinkler(lx, ly));
     }
   }
   return best > 0 ? { similarity: best, note: 'typo' } : { similarity: 0 };
