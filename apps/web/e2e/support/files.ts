@@ -108,6 +108,12 @@ export type ClientFile = {
 export function russianExcelExport(rows: number): ClientFile {
   const lines = ['Код клиента;ФИО;Телефон;E-mail;Город;Дата рождения'];
   let invalid = 0;
+  // A fixed pseudo-random sequence: numbers and birthdays unlike each other, the same every run.
+  let seed = 20261123;
+  const next = (n: number) => {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    return (seed >>> 8) % n;
+  };
   for (let i = 1; i <= rows - 2; i++) {
     // A different person on every row (30 × 20 × 10 names).
     const last = LAST[i % LAST.length]!;
@@ -117,9 +123,10 @@ export function russianExcelExport(rows: number): ClientFile {
     if (bad) invalid += 1;
     const phone = bad
       ? '12-34'
-      : `8 (9${String(10 + (i % 20))}) ${String(10000000 + i).slice(1, 4)}-${String(10000000 + i).slice(4, 6)}-${String(10000000 + i).slice(6, 8)}`;
-    const day = String((i % 28) + 1).padStart(2, '0');
-    const month = String((i % 12) + 1).padStart(2, '0');
+      : `8 (9${String(10 + (i % 20))}) ${String(100 + next(900))}-${String(10 + next(90))}-${String(10 + next(90))}`;
+    const day = String(next(28) + 1).padStart(2, '0');
+    const month = String(next(12) + 1).padStart(2, '0');
+    const year = 1950 + next(55);
     lines.push(
       [
         `K${i}`,
@@ -127,7 +134,7 @@ export function russianExcelExport(rows: number): ClientFile {
         phone,
         `client${i}@example.ru`,
         CITIES[i % CITIES.length],
-        `${day}.${month}.19${60 + (i % 40)}`,
+        `${day}.${month}.${year}`,
       ].join(';'),
     );
   }

@@ -36,6 +36,7 @@ export default {
     created: 'created {{date}}',
     pickValue: '{{field}}: take “{{value}}” from record {{n}}',
     empty: 'empty',
+    contactsJoined: 'The phones and e-mails of both records stay with the record kept.',
     why: 'Why this looks like a duplicate',
     survivor: 'Which record to keep',
     survivorOption: 'Record {{n}}: {{name}}',

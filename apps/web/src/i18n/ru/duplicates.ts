@@ -33,6 +33,7 @@ export default {
     created: 'создана {{date}}',
     pickValue: '{{field}}: взять «{{value}}» из записи {{n}}',
     empty: 'пусто',
+    contactsJoined: 'Телефоны и e-mail обеих записей останутся у сохранённой записи.',
     why: 'Почему это похоже на дубликат',
     survivor: 'Какую запись оставить',
     survivorOption: 'Запись {{n}}: {{name}}',

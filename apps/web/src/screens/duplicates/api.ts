@@ -56,7 +56,28 @@ export const mergeFields = [
   'externalId',
 ] as const;
 export type MergeField = (typeof mergeFields)[number];
-export type Pick = Partial<Record<MergeField, 'survivor' | 'merged'>>;
+
+/**
+ * The fields a merge takes from one record or the other (`duplicates.merge` `pick`). The kind is
+ * the survivor's; phones and e-mails are not chosen: the survivor keeps its own and gains the
+ * other record's.
+ */
+export const pickableFields = [
+  'lastName',
+  'firstName',
+  'patronymic',
+  'legalName',
+  'birthday',
+  'city',
+  'address',
+  'inn',
+  'externalId',
+] as const satisfies readonly MergeField[];
+export type PickableField = (typeof pickableFields)[number];
+export type Pick = Partial<Record<PickableField, 'survivor' | 'merged'>>;
+
+export const isPickable = (field: MergeField): field is PickableField =>
+  (pickableFields as readonly MergeField[]).includes(field);
 
 export type MergeInput = {
   survivorId: string;

@@ -12,6 +12,7 @@ import { Empty, ErrorState, FormError, Loading } from '../../ui/states.tsx';
 import {
   DUPLICATES_CSV_URL,
   duplicatesApi,
+  isPickable,
   type MergeField,
   type MergeRecord,
   mergeFields,
@@ -279,7 +280,9 @@ function Review({
       const kept = sideOf(survivor);
       const gone = sideOf(other(survivor));
       const pick: Pick = {};
-      for (const field of differing) pick[field] = chosen(field) === survivor ? 'survivor' : 'merged';
+      for (const field of differing) {
+        if (isPickable(field)) pick[field] = chosen(field) === survivor ? 'survivor' : 'merged';
+      }
       return duplicatesApi().merge.mutate({
         survivorId: kept.id,
         mergedId: gone.id,
@@ -357,7 +360,7 @@ function Review({
                     const value = shownValue(sideOf(side), field, format);
                     return (
                       <td key={side}>
-                        {differ && canMerge ? (
+                        {differ && canMerge && isPickable(field) ? (
                           <label className="dup-pick">
                             <input
                               type="radio"
@@ -384,6 +387,11 @@ function Review({
           </tbody>
         </table>
       </div>
+      {canMerge && (differing.includes('phones') || differing.includes('emails')) ? (
+        <p className="muted" data-testid="contacts-joined">
+          {t('review.contactsJoined')}
+        </p>
+      ) : null}
       {canMerge ? (
         <>
           <fieldset className="dup-survivor">
