@@ -15,6 +15,8 @@ describe('readEnv', () => {
       CB_RELAY_BATCH_SIZE: 1000,
       CB_RELAY: true,
       CB_FULL_RECOMPUTE_CRON: '0 * * * *',
+      CB_IMPORT_SWEEP_SECONDS: 15,
+      CB_IMPORT_STALL_SECONDS: 30,
       CB_JOB_RETRY_LIMIT: 5,
       CB_JOB_RETRY_DELAY_SECONDS: 5,
     });
@@ -22,6 +24,7 @@ describe('readEnv', () => {
 
   it.each([
     { env: {}, variable: 'DATABASE_URL' },
+    { env: { DATABASE_URL: url, CB_IMPORT_STALL_SECONDS: '1' }, variable: 'CB_IMPORT_STALL_SECONDS' },
     { env: { DATABASE_URL: 'mysql://db/cb' }, variable: 'DATABASE_URL' },
     {
       env: { DATABASE_URL: url, CB_WORKER_POLL_INTERVAL_SECONDS: '0.1' },
