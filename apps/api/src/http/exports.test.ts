@@ -152,6 +152,8 @@ describe('GET /api/exports/clients', () => {
       new Uint8Array(await (await get(owner, `segmentId=${list.id}&columns=externalId`)).arrayBuffer()),
     );
     expect(fromList.rows).toEqual([['A-3']]);
+    // Audit rows land just after the download ends: count only once the list's own row is in.
+    await waitForAuditOf(list.id);
 
     const audited = (await exportsAudited()).length;
     const segment = await owner.trpc.segments.create.mutate({
@@ -263,6 +265,18 @@ describe('GET /api/exports/clients', () => {
 });
 
 /** The newest export audit row once there are `count` of them (the export settles after the hang-up). */
+async function waitForAuditOf(sourceId: string) {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const rows = await exportsAudited();
+    const found = rows.find(
+      (row) => (row.after as { source?: { id?: string } } | null)?.source?.id === sourceId,
+    );
+    if (found) return found;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`no export audit row for ${sourceId}`);
+}
+
 async function waitForAudit(count: number) {
   for (let attempt = 0; attempt < 200; attempt++) {
     const rows = await exportsAudited();
