@@ -12,6 +12,7 @@
 
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
+import { matchKey } from '@cb/domain';
 
 export type ContactsFileOptions = {
   rows: number;
@@ -199,42 +200,8 @@ const comments = [
   '=СУММ(A1:A2)',
 ];
 
-const latin: Record<string, string> = {
-  а: 'a',
-  б: 'b',
-  в: 'v',
-  г: 'g',
-  д: 'd',
-  е: 'e',
-  ё: 'e',
-  ж: 'zh',
-  з: 'z',
-  и: 'i',
-  й: 'y',
-  к: 'k',
-  л: 'l',
-  м: 'm',
-  н: 'n',
-  о: 'o',
-  п: 'p',
-  р: 'r',
-  с: 's',
-  т: 't',
-  у: 'u',
-  ф: 'f',
-  х: 'kh',
-  ц: 'ts',
-  ч: 'ch',
-  ш: 'sh',
-  щ: 'shch',
-  ъ: '',
-  ы: 'y',
-  ь: '',
-  э: 'e',
-  ю: 'yu',
-  я: 'ya',
-};
-const translit = (s: string) => [...s.toLowerCase()].map((c) => latin[c] ?? c).join('');
+/** Names as an e-mail would spell them: the domain's own transliteration (`Фёдоров` → `fedorov`). */
+const translit = (s: string) => matchKey(s).replaceAll(' ', '');
 
 type Person = {
   last: string;
