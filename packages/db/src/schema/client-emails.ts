@@ -2,13 +2,14 @@ import type { EmailType } from '@cb/domain';
 import { sql } from 'drizzle-orm';
 import { index, integer, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { clients } from './clients.ts';
-import { id, tstz, workspaceId } from './columns.ts';
+import { id, tstz } from './columns.ts';
 
 export const clientEmails = pgTable(
   'client_emails',
   {
     id: id(),
-    workspaceId: workspaceId(),
+    // The client's (cascading) foreign key implies the workspace: no second check per row.
+    workspaceId: uuid('workspace_id').notNull(),
     clientId: uuid('client_id')
       .notNull()
       .references(() => clients.id, { onDelete: 'cascade' }),

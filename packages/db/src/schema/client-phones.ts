@@ -1,13 +1,14 @@
 import type { PhoneType } from '@cb/domain';
 import { index, integer, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { clients } from './clients.ts';
-import { id, tstz, workspaceId } from './columns.ts';
+import { id, tstz } from './columns.ts';
 
 export const clientPhones = pgTable(
   'client_phones',
   {
     id: id(),
-    workspaceId: workspaceId(),
+    // The client's (cascading) foreign key implies the workspace: no second check per row.
+    workspaceId: uuid('workspace_id').notNull(),
     clientId: uuid('client_id')
       .notNull()
       .references(() => clients.id, { onDelete: 'cascade' }),

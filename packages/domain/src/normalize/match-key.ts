@@ -99,7 +99,25 @@ function transliterate(word: string): string {
   return out;
 }
 
+/**
+ * Folded words, remembered: a client base repeats the same surnames, first names and patronymics
+ * endlessly, and an import folds each of them several times (the client, its blocking keys). The
+ * cache is bounded (cleared when full), and folding is a pure function of the word.
+ */
+const folded = new Map<string, string>();
+const FOLDED_MAX = 50_000;
+
 function foldWord(word: string): string {
+  let cached = folded.get(word);
+  if (cached === undefined) {
+    if (folded.size >= FOLDED_MAX) folded.clear();
+    cached = foldUncached(word);
+    folded.set(word, cached);
+  }
+  return cached;
+}
+
+function foldUncached(word: string): string {
   let s = transliterate(word.normalize('NFC').toLowerCase().replaceAll('ё', 'е'));
   s = s.normalize('NFD').replace(/[^\p{L}\p{N}]/gu, '');
   for (const [pattern, replacement] of SPELLING_FOLDS) s = s.replace(pattern, replacement);

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { describe, expect, it } from 'vitest';
 import { formatPhoneForDisplay, isMobilePhone, normalizePhone, phoneSearchVariants } from './phone.ts';
 
@@ -121,5 +122,58 @@ describe('phoneSearchVariants', () => {
     ['', null],
   ])('%j → %s', (q, expected) => {
     expect(phoneSearchVariants(q, 'RU')).toBe(expected);
+  });
+});
+
+describe('the Russian mobile fast path', () => {
+  /** What libphonenumber itself says, for comparison with `normalizePhone`. */
+  const viaLibrary = (raw: string) => {
+    const parsed = parsePhoneNumberFromString(raw.trim(), 'RU');
+    if (!/^\+?[\d\s\u00A0()\-./]+$/.test(raw.trim()) || !parsed?.isValid()) return null;
+    return {
+      e164: parsed.number,
+      national: parsed.formatNational(),
+      international: parsed.formatInternational(),
+      country: parsed.country ?? null,
+      mobile: ['MOBILE', 'FIXED_LINE_OR_MOBILE'].includes(parsed.getType() ?? ''),
+    };
+  };
+  const ours = (raw: string) => {
+    const r = normalizePhone(raw, 'RU');
+    return r.ok ? { ...r.value, mobile: isMobilePhone(r.value.e164) } : null;
+  };
+
+  it('gives what libphonenumber gives, for every way a mobile number is written', () => {
+    const separators = fc.constantFrom('', ' ', '-', '  ', '(', ')', '.', '/', '\u00A0');
+    const written = fc
+      .tuple(
+        fc.constantFrom('+7', '8', '7', '', '+8', '+', '007', '+79'),
+        fc.stringMatching(/^9\d{9}$/),
+        fc.array(separators, { minLength: 11, maxLength: 11 }),
+        fc.integer({ min: -2, max: 2 }),
+      )
+      .map(([prefix, nsn, seps, cut]) => {
+        // A digit too few or too many now and then, and separators anywhere.
+        const digits = cut < 0 ? nsn.slice(0, cut) : nsn + '5'.repeat(cut === 2 ? 1 : 0);
+        let text = prefix + seps[0];
+        for (let i = 0; i < digits.length; i++) text += digits[i] + (seps[i + 1] ?? '');
+        return text;
+      });
+    fc.assert(
+      fc.property(written, (raw) => {
+        expect(ours(raw)).toEqual(viaLibrary(raw));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('covers the 93x block, whose unassigned ranges only libphonenumber knows', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^93\d{8}$/), (nsn) => {
+        for (const raw of [`8${nsn}`, `+7 ${nsn}`]) expect(ours(raw)).toEqual(viaLibrary(raw));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(normalizePhone('8 (930) 000-00-00').ok).toBe(viaLibrary('8 (930) 000-00-00') !== null);
   });
 });

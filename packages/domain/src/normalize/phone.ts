@@ -48,12 +48,49 @@ function toNormalized(p: PhoneNumber): NormalizedPhone {
   };
 }
 
+/**
+ * Russian mobile numbers outside the 93x block are valid by their shape alone in libphonenumber's
+ * metadata (`9(?:[0-24-9]\d{4}|3…)\d{4}`): no parse is needed. The 93x block has unassigned ranges,
+ * so those numbers, like all others, go through libphonenumber.
+ */
+const RU_MOBILE = /^9[0-24-9]\d{8}$/;
+const RU_MOBILE_E164 = /^\+79[0-24-9]\d{8}$/;
+
+/**
+ * The common case of a Russian base, a mobile number (`8 (916) 123-45-67`, `+7 916 123 45 67`,
+ * `89161234567`), normalized without libphonenumber: a bulk import spends most of its CPU on
+ * phones otherwise. The result is the one libphonenumber gives (the tests compare the two).
+ */
+function ruMobile(text: string): NormalizedPhone | null {
+  const digits = text.replace(/\D/g, '');
+  let nsn: string;
+  if (text.startsWith('+')) {
+    if (digits.length !== 11 || digits[0] !== '7') return null;
+    nsn = digits.slice(1);
+  } else if (digits.length === 11 && digits[0] === '8') nsn = digits.slice(1);
+  else if (digits.length === 10) nsn = digits;
+  else return null;
+  if (!RU_MOBILE.test(nsn)) return null;
+  const [code, a, b, c] = [nsn.slice(0, 3), nsn.slice(3, 6), nsn.slice(6, 8), nsn.slice(8)];
+  return {
+    e164: `+7${nsn}`,
+    national: `8 (${code}) ${a}-${b}-${c}`,
+    international: `+7 ${code} ${a} ${b} ${c}`,
+    country: 'RU',
+  };
+}
+
 export function normalizePhone(
   raw: string,
   defaultRegion = 'RU',
   field = 'phone',
 ): Result<NormalizedPhone, FieldIssue> {
   if (raw.trim() === '') return fail(issue(field, 'phone_empty', 'Phone number is empty'));
+  if (defaultRegion === 'RU') {
+    const text = raw.trim();
+    const fast = PHONE_SHAPE.test(text) ? ruMobile(text) : null;
+    if (fast) return ok(fast);
+  }
   const parsed = parseStrict(raw, defaultRegion);
   if (!parsed) return fail(issue(field, 'phone_invalid', `Not a valid phone number: ${raw.trim()}`));
   return ok(toNormalized(parsed));
@@ -73,6 +110,7 @@ export function formatPhoneForDisplay(e164: string, homeRegion = 'RU'): string {
 
 /** True when the number is a mobile one, i.e. can receive SMS. False for landlines and unknowns. */
 export function isMobilePhone(e164: string): boolean {
+  if (RU_MOBILE_E164.test(e164)) return true;
   const type = parseStrict(e164, 'RU')?.getType();
   return type === 'MOBILE' || type === 'FIXED_LINE_OR_MOBILE';
 }
