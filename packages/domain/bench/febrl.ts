@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { candidatePairs, type DuplicateRecord, pairQuality, scorePair } from '../src/index.ts';
+import { candidatePairs, pairQuality, parseFebrl, scorePair } from '../src/index.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -24,47 +24,6 @@ function locateFebrl(): string {
   throw new Error(`FEBRL data not found above ${here}, in CB_SHARED_DIR or in /work/shared`);
 }
 
-type FebrlRecord = DuplicateRecord & { entity: string };
-
-/** A FEBRL row as a client: soc_sec_id plays the national identifier (ИНН), suburb the city. */
-function readFebrl(file: string): FebrlRecord[] {
-  const [header, ...rows] = readFileSync(file, 'utf8')
-    .split(/\r?\n/)
-    .filter((l) => l.trim() !== '');
-  const columns = header!.split(',').map((c) => c.trim());
-  return rows.map((row) => {
-    const cells = row.split(',').map((c) => c.trim());
-    const get = (name: string) => {
-      const value = cells[columns.indexOf(name)];
-      return value === undefined || value === '' ? null : value;
-    };
-    const id = get('rec_id')!;
-    const dob = get('date_of_birth');
-    return {
-      id,
-      entity: id.replace(/-(org|dup-\d+)$/, ''),
-      kind: 'person',
-      firstName: get('given_name'),
-      lastName: get('surname'),
-      phones: [],
-      emails: [],
-      birthday: dob && /^\d{8}$/.test(dob) ? `${dob.slice(0, 4)}-${dob.slice(4, 6)}-${dob.slice(6, 8)}` : dob,
-      inn: get('soc_sec_id'),
-      city: get('suburb'),
-      address: [get('street_number'), get('address_1'), get('address_2')].filter((p) => p !== null).join(' '),
-      postcode: get('postcode'),
-    };
-  });
-}
-
-function truePairs(records: FebrlRecord[]): [string, string][] {
-  const byEntity = new Map<string, string[]>();
-  for (const r of records) byEntity.set(r.entity, [...(byEntity.get(r.entity) ?? []), r.id]);
-  return [...byEntity.values()].flatMap((ids) =>
-    ids.flatMap((a, i) => ids.slice(i + 1).map((b): [string, string] => [a, b])),
-  );
-}
-
 const dir = locateFebrl();
 const lines = [
   '# Duplicate detection on FEBRL',
@@ -77,8 +36,9 @@ const lines = [
 ];
 let failed = false;
 for (const file of ['dataset1.csv', 'dataset2.csv']) {
-  const records = readFebrl(join(dir, file));
-  const truth = truePairs(records);
+  const parsed = parseFebrl(readFileSync(join(dir, file), 'utf8'));
+  if (!parsed.ok) throw new Error(`${file}: ${parsed.error.map((i) => i.message).join('; ')}`);
+  const { records, truePairs: truth } = parsed.value;
   const started = performance.now();
   const candidates = candidatePairs(records);
   const found = candidates

@@ -10,8 +10,8 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { bulkInsertBase, createDatabase, createUser, createWorkspace, generateBase } from '@cb/db';
+import { exportColumnKeys } from '@cb/domain';
 import pg from 'pg';
-import { exportColumnKeys } from './columns.ts';
 import { type ExportRequest, exportClients, prepareExport } from './export-clients.ts';
 
 const clients = Number(process.argv[2] ?? 100_000);

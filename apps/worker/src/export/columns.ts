@@ -1,33 +1,11 @@
 import type { ExportClientRow } from '@cb/db';
-import { type CustomValue, label } from '@cb/domain';
-
-/** The columns an export can write, by the keys the web app and the API use. */
-export const exportColumnKeys = [
-  'displayName',
-  'lastName',
-  'firstName',
-  'patronymic',
-  'kind',
-  'legalName',
-  'inn',
-  'kpp',
-  'phones',
-  'emails',
-  'birthday',
-  'city',
-  'address',
-  'tags',
-  'stage',
-  'temperature',
-  'temperatureScore',
-  'sourceChannel',
-  'sourceBatch',
-  'externalId',
-  'owner',
-  'createdAt',
-  'updatedAt',
-] as const;
-export type ExportColumnKey = (typeof exportColumnKeys)[number];
+import {
+  type CustomValue,
+  type ExportColumnKey,
+  exportColumnKeys,
+  isExportColumnKey,
+  label,
+} from '@cb/domain';
 
 export type ExportLang = 'ru' | 'en';
 
@@ -172,9 +150,6 @@ function cellOf(key: ExportColumnKey, row: ExportClientRow, lang: ExportLang): s
 /** One column of an export: its key, its header in the export's language, and its cell text. */
 export type ExportColumn = { key: string; header: string; cell: (row: ExportClientRow) => string };
 
-const isColumnKey = (key: string): key is ExportColumnKey =>
-  (exportColumnKeys as readonly string[]).includes(key);
-
 /**
  * The columns asked for, in the order asked; an unknown key (or a custom field the workspace does
  * not define) is refused with the keys that are not known.
@@ -190,7 +165,7 @@ export function resolveColumns(
   for (const key of keys) {
     if (seen.has(key)) continue;
     seen.add(key);
-    if (isColumnKey(key)) {
+    if (isExportColumnKey(key)) {
       columns.push({ key, header: headers[lang][key], cell: (row) => cellOf(key, row, lang) });
       continue;
     }

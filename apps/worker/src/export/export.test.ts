@@ -11,10 +11,10 @@ import {
   saveView,
 } from '@cb/db';
 import { openTestDatabase, seedWorkspace, type TestDatabase } from '@cb/db/testing';
+import { exportColumnKeys } from '@cb/domain';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportColumnKeys } from './columns.ts';
 import { type ExportRequest, exportClients, prepareExport } from './export-clients.ts';
 import { ExportAborted } from './writers.ts';
 

@@ -5,13 +5,7 @@
  * 1. `prepareExport(db, scope, request)` checks the source and the columns (a refusal names them).
  * 2. `exportClients(db, ctx, prepared, out)` streams the rows and writes the `clients.export` audit row.
  */
-export {
-  defaultExportColumns,
-  type ExportColumnKey,
-  type ExportLang,
-  exportColumnKeys,
-  viewColumnsToExport,
-} from './columns.ts';
+export { defaultExportColumns, type ExportLang, viewColumnsToExport } from './columns.ts';
 export { encodeCp1251 } from './cp1251.ts';
 export {
   type ExportRefusal,

@@ -1,3 +1,4 @@
+import { type ExportColumnKey, exportColumnKeys } from '@cb/domain';
 import type { Locale } from '@cb/domain/vocabulary';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -6,34 +7,8 @@ import { CheckboxField } from '../../ui/field.tsx';
 import { Modal } from '../../ui/modal.tsx';
 import './export-dialog.css';
 
-export const exportColumns = [
-  'displayName',
-  'lastName',
-  'firstName',
-  'patronymic',
-  'kind',
-  'legalName',
-  'inn',
-  'kpp',
-  'phones',
-  'emails',
-  'birthday',
-  'city',
-  'address',
-  'tags',
-  'stage',
-  'temperature',
-  'temperatureScore',
-  'sourceChannel',
-  'sourceBatch',
-  'externalId',
-  'owner',
-  'createdAt',
-  'updatedAt',
-] as const;
-export type ExportColumn = (typeof exportColumns)[number];
-
-export const defaultExportColumns: readonly ExportColumn[] = [
+/** The columns the dialog starts with checked. */
+export const defaultExportColumns: readonly ExportColumnKey[] = [
   'displayName',
   'phones',
   'emails',
@@ -59,14 +34,14 @@ export type ExportRequest = {
   format: ExportFormat;
   encoding: ExportEncoding;
   delimiter?: ExportDelimiter;
-  columns: readonly ExportColumn[];
+  columns: readonly ExportColumnKey[];
   lang: Locale;
   source: ExportSource;
 };
 
 /**
  * The address of `GET /api/exports/clients` for a request. The encoding applies to CSV only (an XLSX
- * file is always UTF-8 inside); columns keep the order of {@link exportColumns}.
+ * file is always UTF-8 inside); columns keep the order of {@link exportColumnKeys}.
  */
 export function exportUrl(request: ExportRequest): string {
   const params = new URLSearchParams();
@@ -75,7 +50,7 @@ export function exportUrl(request: ExportRequest): string {
     params.set('encoding', request.encoding);
     if (request.delimiter) params.set('delimiter', request.delimiter);
   }
-  params.set('columns', exportColumns.filter((c) => request.columns.includes(c)).join(','));
+  params.set('columns', exportColumnKeys.filter((c) => request.columns.includes(c)).join(','));
   params.set('lang', request.lang);
   const source = request.source;
   switch (source.kind) {
@@ -120,7 +95,7 @@ export function ExportDialog({ source, onClose }: { source: ExportSource; onClos
   const { t } = useTranslation('imports');
   const lang = useLocale();
   const formatId = useId();
-  const [columns, setColumns] = useState<ExportColumn[]>(() => [...defaultExportColumns]);
+  const [columns, setColumns] = useState<ExportColumnKey[]>(() => [...defaultExportColumns]);
   const [format, setFormat] = useState<ExportFormat>('csv');
   const [encoding, setEncoding] = useState<ExportEncoding>('utf8');
   const [delimiter, setDelimiter] = useState<ExportDelimiter>(null);
@@ -151,7 +126,7 @@ export function ExportDialog({ source, onClose }: { source: ExportSource; onClos
         <fieldset className="export-columns">
           <legend>{t('export.columns')}</legend>
           <div className="row">
-            <button type="button" className="btn btn-small" onClick={() => setColumns([...exportColumns])}>
+            <button type="button" className="btn btn-small" onClick={() => setColumns([...exportColumnKeys])}>
               {t('export.selectAll')}
             </button>
             <button type="button" className="btn btn-small" onClick={() => setColumns([])}>
@@ -159,14 +134,14 @@ export function ExportDialog({ source, onClose }: { source: ExportSource; onClos
             </button>
           </div>
           <div className="export-column-grid">
-            {exportColumns.map((c) => (
+            {exportColumnKeys.map((c) => (
               <CheckboxField
                 key={c}
                 label={t(`export.column.${c}`)}
                 checked={columns.includes(c)}
                 onChange={(e) =>
                   setColumns((cs) =>
-                    exportColumns.filter((k) => (k === c ? e.target.checked : cs.includes(k))),
+                    exportColumnKeys.filter((k) => (k === c ? e.target.checked : cs.includes(k))),
                   )
                 }
               />

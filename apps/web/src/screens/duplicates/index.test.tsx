@@ -5,7 +5,7 @@ import { TRPCClientError } from '@trpc/client';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { type Me, SessionProvider } from '../../app/session.tsx';
 import { renderWithProviders } from '../../testing/render.tsx';
-import type { Pair, PairClient } from './api.ts';
+import type { MergeRecord, Pair, PairClient } from './api.ts';
 import DuplicatesScreen from './index.tsx';
 
 configure({ asyncUtilTimeout: 4000 });
@@ -57,9 +57,9 @@ const pair: Pair = {
   }),
   score: 0.93,
   decision: 'duplicate',
-  reasons: {},
+  reasons: [],
   explanation: ['Имя совпадает после транслитерации (0,97)', 'Телефон совпадает'],
-  clusterId: null,
+  clusterId: A,
   status: 'open',
 };
 
@@ -209,9 +209,11 @@ describe('duplicates review queue', () => {
           id: MERGE,
           survivor: { id: A, displayName: 'Фёдоров Алексей' },
           merged: { id: B, displayName: 'Fedorov Alexey' },
-          at: '2026-11-21T09:00:00.000Z',
+          by: null,
+          createdAt: '2026-11-21T09:00:00.000Z',
           undoneAt: null,
-        },
+          moved: {},
+        } satisfies MergeRecord,
       ],
       nextCursor: null,
     });
@@ -219,6 +221,9 @@ describe('duplicates review queue', () => {
     renderScreen();
     const row = await screen.findByTestId('merge-row');
     expect(within(row).getByText('Действует')).toBeTruthy();
+    const at = row.querySelector('time');
+    expect(at?.getAttribute('datetime')).toBe('2026-11-21T09:00:00.000Z');
+    expect(at?.textContent).not.toBe('—');
     await user.click(
       within(row).getByRole('button', { name: 'Разъединить «Фёдоров Алексей» и «Fedorov Alexey»' }),
     );

@@ -4,6 +4,7 @@ import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { toProblem } from '../../api/errors.ts';
+import { trpc } from '../../api/trpc.ts';
 import { useCan } from '../../app/session.tsx';
 import { type Formatter, useFormat, useLocale } from '../../i18n/format.ts';
 import { ConfirmDialog } from '../../ui/confirm.tsx';
@@ -11,7 +12,6 @@ import { Page } from '../../ui/page.tsx';
 import { Empty, ErrorState, FormError, Loading } from '../../ui/states.tsx';
 import {
   DUPLICATES_CSV_URL,
-  duplicatesApi,
   isPickable,
   type MergeField,
   type MergeRecord,
@@ -78,12 +78,12 @@ export default function DuplicatesScreen() {
   const list = useInfiniteQuery({
     queryKey: ['duplicates', 'list', { status, locale }],
     queryFn: ({ pageParam }) =>
-      duplicatesApi().list.query({ cursor: pageParam, limit: PAGE_SIZE, status, locale }),
+      trpc.duplicates.list.query({ cursor: pageParam, limit: PAGE_SIZE, status, locale }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
   });
   const scan = useMutation({
-    mutationFn: () => duplicatesApi().scan.mutate({}),
+    mutationFn: () => trpc.duplicates.scan.mutate({}),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['duplicates', 'list'] }),
   });
 
@@ -283,7 +283,7 @@ function Review({
       for (const field of differing) {
         if (isPickable(field)) pick[field] = chosen(field) === survivor ? 'survivor' : 'merged';
       }
-      return duplicatesApi().merge.mutate({
+      return trpc.duplicates.merge.mutate({
         survivorId: kept.id,
         mergedId: gone.id,
         expectedVersions: { survivor: kept.version, merged: gone.version },
@@ -304,7 +304,7 @@ function Review({
     },
   });
   const dismiss = useMutation({
-    mutationFn: () => duplicatesApi().dismiss.mutate({ a: pair.a.id, b: pair.b.id }),
+    mutationFn: () => trpc.duplicates.dismiss.mutate({ a: pair.a.id, b: pair.b.id }),
     onSuccess: () => {
       refresh();
       onOutcome({ kind: 'dismissed' });
@@ -453,12 +453,12 @@ function MergeHistory({ canUnmerge }: { canUnmerge: boolean }) {
   const [undoing, setUndoing] = useState<MergeRecord | null>(null);
   const merges = useInfiniteQuery({
     queryKey: ['duplicates', 'merges'],
-    queryFn: ({ pageParam }) => duplicatesApi().merges.query({ cursor: pageParam }),
+    queryFn: ({ pageParam }) => trpc.duplicates.merges.query({ cursor: pageParam }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
   });
   const unmerge = useMutation({
-    mutationFn: (mergeId: string) => duplicatesApi().unmerge.mutate({ mergeId }),
+    mutationFn: (mergeId: string) => trpc.duplicates.unmerge.mutate({ mergeId }),
     onSuccess: () => {
       setUndoing(null);
       void queryClient.invalidateQueries({ queryKey: ['duplicates'] });
@@ -496,7 +496,7 @@ function MergeHistory({ canUnmerge }: { canUnmerge: boolean }) {
               {items.map((m) => (
                 <tr key={m.id} data-testid="merge-row">
                   <td>
-                    <time dateTime={m.at}>{format.dateTime(m.at)}</time>
+                    <time dateTime={m.createdAt}>{format.dateTime(m.createdAt)}</time>
                   </td>
                   <td>
                     <Link to={`/clients/${m.survivor.id}`}>{m.survivor.displayName}</Link>
