@@ -77,7 +77,13 @@ export async function startWorker(options: StartWorkerOptions): Promise<Worker> 
   try {
     await applySchedule(boss, QUEUE.recomputeAll, options.fullRecomputeCron, DEFAULT_FULL_RECOMPUTE_CRON);
     await applySchedule(boss, QUEUE.outboxPrune, options.outboxPruneCron, DEFAULT_OUTBOX_PRUNE_CRON);
-    const context: ProcessorContext = { database, boss, logger, now: options.now ?? (() => new Date()) };
+    const context: ProcessorContext = {
+      database,
+      boss,
+      logger,
+      now: options.now ?? (() => new Date()),
+      importStallSeconds: options.importStallSeconds,
+    };
     const tuning = {
       batchSize: options.batchSize ?? 20,
       concurrency: options.concurrency ?? (database.kind === 'pglite' ? 1 : 2),

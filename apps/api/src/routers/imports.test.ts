@@ -1,6 +1,8 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execute } from '@cb/db';
+import { suggestPurchaseMapping } from '@cb/domain';
 import { runImport, runUndo, startWorker } from '@cb/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../log.ts';
@@ -153,6 +155,7 @@ describe('an import from upload to undo', () => {
 
   it('dry-runs: counts, a preview as stored, and the report of the dry run', async () => {
     const dry = await owner.trpc.imports.dryRun.mutate({ id: importId });
+    if (dry.kind !== 'clients') throw new Error(`a client dry run, not ${dry.kind}`);
     expect(dry).toMatchObject({ rowsChecked: 3, complete: true, counts: { create: 1, invalid: 1 } });
     expect(dry.counts.update + dry.counts.duplicate).toBe(1);
     expect(dry.preview[0]).toMatchObject({
@@ -164,8 +167,9 @@ describe('an import from upload to undo', () => {
     );
     expect(dry.errorCount).toBeGreaterThanOrEqual(2);
     const view = await owner.trpc.imports.get.query({ id: importId });
+    if (view.dryRun?.kind !== 'clients') throw new Error('the stored dry run is of a client file');
     expect(view.dryRun).toMatchObject({ rowsChecked: 3, counts: dry.counts });
-    expect(view.dryRun?.preview[0]?.client?.phones).toEqual(['+79161234567']);
+    expect(view.dryRun.preview[0]?.client?.phones).toEqual(['+79161234567']);
     expect(view.status).toBe('uploaded');
     const report = await (
       await owner.fetch(`http://test.local/api/imports/${importId}/errors.csv?dryRun=1`)
@@ -237,12 +241,82 @@ describe('an import from upload to undo', () => {
     await runUndo(t.database, importId);
     const status = await owner.trpc.imports.status.query({ id: importId });
     expect(status.status).toBe('undone');
-    expect(status.undoReport).toMatchObject({ kept: [] });
+    expect(status.undoReport).toMatchObject({ kept: [], keptTotal: 0 });
+    // A report stored before kept clients were capped lists them all: its total is their number.
+    await execute(
+      t.database,
+      `update imports set undo_report = jsonb_build_object('kept', jsonb_build_array(
+         jsonb_build_object('clientId', $2::text, 'displayName', 'Петрова Анна', 'reason', 'edited_since')),
+         'deleted', 1, 'restored', 0, 'cursor', null) where id = $1::uuid`,
+      [importId, existingId],
+    );
+    expect((await owner.trpc.imports.get.query({ id: importId })).undoReport).toMatchObject({
+      kept: [{ clientId: existingId }],
+      keptTotal: 1,
+    });
     const restored = await owner.trpc.clients.get.query({ id: existingId });
     expect(restored.city).toBeNull();
     const batchId = (await owner.trpc.imports.get.query({ id: importId })).batchId!;
     expect((await owner.trpc.clients.list.query({ filter: { batchId } })).items).toEqual([]);
     await failure(owner.trpc.imports.undo.mutate({ id: importId }), 'CONFLICT');
+  });
+});
+
+describe('a purchase file', () => {
+  const RETAIL = [
+    'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country',
+    '536365,85123A,WHITE HANGING HEART,6,2010-12-01 08:26,2.55,17850,United Kingdom',
+    '536365,71053,WHITE METAL LANTERN,6,2010-12-01 08:26,3.39,17850,United Kingdom',
+    '536367,22632,NO CUSTOMER,1,2010-12-01 08:29,1.00,,United Kingdom',
+    'C536379,D,Discount,-1,2010-12-01 09:41,27.50,14527,United Kingdom',
+    '',
+  ].join('\n');
+
+  it('is set as purchases and dry-runs: counts, stored lines, and the report of the dry run', async () => {
+    const id = await upload(owner, RETAIL, 'retail.csv');
+    const uploaded = await owner.trpc.imports.get.query({ id });
+    const bad = await failure(
+      owner.trpc.imports.setMapping.mutate({ id, kind: 'purchases', mapping: [] }),
+      'BAD_REQUEST',
+    );
+    expect(bad.issues!.map((i) => i.field)).toContain('mapping');
+    const set = await owner.trpc.imports.setMapping.mutate({
+      id,
+      kind: 'purchases',
+      mapping: suggestPurchaseMapping(uploaded.headers),
+      source: { batchKind: 'import', name: 'Online Retail', currency: 'GBP' },
+    });
+    expect(set.kind).toBe('purchases');
+    const clientsBefore = (await owner.trpc.clients.list.query({})).items.length;
+
+    const dry = await owner.trpc.imports.dryRun.mutate({ id });
+    if (dry.kind !== 'purchases') throw new Error(`a purchase dry run, not ${dry.kind}`);
+    expect(dry).toMatchObject({
+      rowsChecked: 4,
+      complete: true,
+      counts: { purchases: 1, lines: 2, newClients: 1, existingClients: 0, invalid: 1, returns: 1 },
+      errorCount: 2,
+    });
+    expect(dry.preview[0]).toMatchObject({
+      row: 2,
+      action: 'line',
+      client: { id: null, externalId: '17850', displayName: 'Клиент 17850' },
+      line: { invoice: '536365', at: '2010-12-01T08:26:00Z', priceKopecks: 255, currency: 'GBP' },
+      newPurchase: true,
+    });
+    const view = await viewer.trpc.imports.get.query({ id });
+    expect(view.dryRun).toEqual(dry);
+    expect((await owner.trpc.clients.list.query({})).items).toHaveLength(clientsBefore);
+    const report = await (
+      await owner.fetch(`http://test.local/api/imports/${id}/errors.csv?dryRun=1`)
+    ).text();
+    const lines = report.trimEnd().split('\r\n');
+    expect(lines.slice(1).map((l) => l.split(',').slice(0, 5).join(','))).toEqual([
+      '4,7,CustomerID,,client_required',
+      "5,4,Quantity,'-1,purchase_return",
+    ]);
+    const runReport = await (await owner.fetch(`http://test.local/api/imports/${id}/errors.csv`)).text();
+    expect(runReport.trimEnd().split('\r\n')).toHaveLength(1);
   });
 });
 

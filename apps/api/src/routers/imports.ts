@@ -96,9 +96,44 @@ function previewClient(client: unknown) {
   };
 }
 
-/** The dry-run result with its previewed clients in the contract's shape. */
+/**
+ * The dry-run result in the contract's shape: a client file's previewed clients as `previewClient`
+ * gives them; a purchase file's planned lines as they are.
+ */
 function dryRunView(result: DryRunResult) {
-  return { ...result, preview: result.preview.map((p) => ({ ...p, client: previewClient(p.client) })) };
+  switch (result.kind) {
+    case 'clients':
+      return { ...result, preview: result.preview.map((p) => ({ ...p, client: previewClient(p.client) })) };
+    case 'purchases':
+      return result;
+    default: {
+      const never: never = result;
+      return never;
+    }
+  }
+}
+
+/** The dry run stored on the import; one stored before purchase dry runs has no `kind` (clients). */
+function storedDryRun(value: unknown) {
+  if (!isObject(value) || !Array.isArray(value.preview)) return null;
+  const kind = value.kind === 'purchases' ? 'purchases' : 'clients';
+  return dryRunView({ ...value, kind } as unknown as DryRunResult);
+}
+
+/**
+ * The undo report: the first kept clients by name (`kept`, capped), how many were kept in all
+ * (`keptTotal`), and the totals (the engine's resume position stays inside). A report stored
+ * before the cap existed lists every kept client.
+ */
+function undoReportView(value: unknown): Omit<UndoReport, 'cursor'> | null {
+  if (!isObject(value) || !Array.isArray(value.kept)) return null;
+  const report = value as unknown as UndoReport;
+  return {
+    kept: report.kept,
+    keptTotal: typeof report.keptTotal === 'number' ? report.keptTotal : report.kept.length,
+    deleted: report.deleted,
+    restored: report.restored,
+  };
 }
 
 type ProgressRow = Parameters<typeof importProgress>[0];
@@ -111,7 +146,7 @@ function statusView(row: ProgressRow & Pick<ImportRow, 'id' | 'error' | 'undoRep
     counts: row.counts,
     progress: importProgress(row, now),
     error: row.error ?? null,
-    undoReport: (row.undoReport as UndoReport | null) ?? null,
+    undoReport: undoReportView(row.undoReport),
   });
 }
 
@@ -134,12 +169,9 @@ function importView(row: ImportRow, now: Date, errorCount: number) {
     totalRows: row.totalRows ?? null,
     counts: row.counts,
     progress: importProgress(row, now),
-    dryRun:
-      isObject(row.dryRun) && Array.isArray(row.dryRun.preview)
-        ? dryRunView(row.dryRun as unknown as DryRunResult)
-        : null,
+    dryRun: storedDryRun(row.dryRun),
     error: row.error ?? null,
-    undoReport: (row.undoReport as UndoReport | null) ?? null,
+    undoReport: undoReportView(row.undoReport),
     errorCount,
     createdAt: row.createdAt,
     startedAt: row.startedAt ?? null,
@@ -227,6 +259,8 @@ export const importsRouter = router({
         source: ZImportSource.optional(),
         allowPartialRows: z.boolean().optional(),
         saveAs: z.string().trim().min(1).max(200).optional(),
+        /** What the file holds: clients (default: as uploaded) or purchases, with the mapping of that kind. */
+        kind: z.enum(['clients', 'purchases']).optional(),
       }),
     )
     .mutation(async ({ ctx, input }) => {
@@ -234,6 +268,7 @@ export const importsRouter = router({
         mapping: input.mapping,
         ...(input.source ? { source: input.source } : {}),
         ...(input.allowPartialRows !== undefined ? { allowPartialRows: input.allowPartialRows } : {}),
+        ...(input.kind ? { kind: input.kind } : {}),
       });
       if (!result.ok) throw importFailure(result.error);
       if (input.saveAs) {
@@ -280,6 +315,8 @@ export const importsRouter = router({
   /**
    * What the import would do with the first 10,000 rows (same planner as the run), writing only
    * its own report: counts, a preview of rows as they would be stored, and the dry-run errors.
+   * By the import's `kind`: clients (created, updated, duplicates by the policy) or purchases
+   * (purchases, lines, clients to create, rows rejected and returns skipped; no policy).
    */
   dryRun: workspaceProcedure('manager')
     .input(z.strictObject({ id: z.uuid(), duplicatePolicy: ZDuplicatePolicy.optional() }))

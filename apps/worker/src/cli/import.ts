@@ -367,6 +367,8 @@ async function printDryRun(
   } finally {
     await removeSpooledFile(importId, format);
   }
+  // The command line registers client files only.
+  if (result.kind !== 'clients') throw new CliError('Not a client import', 1);
   const c = result.counts;
   out(
     `Dry run of ${result.rowsChecked}${result.complete ? '' : ` of ${result.totalRows ?? 'more'}`} rows: ` +

@@ -8,7 +8,7 @@ import { readXlsx } from './read-xlsx.ts';
 export type SourceRow = ImportFileRow & {
   /** Resume position just past this row: committed with the chunk that ends with it. */
   checkpoint: ImportCheckpoint;
-  /** Bytes of the file read up to the end of this row (CSV; 0 for XLSX, whose zip hides it). */
+  /** Bytes of the file read up to the end of this row (XLSX: an estimate, see `readXlsx`). */
   bytesDone: number;
 };
 
@@ -42,7 +42,12 @@ export async function openRowSource(
   const reader = await readXlsx(path, { sheet: shape.sheet ?? 0, afterRow });
   async function* rows(): AsyncGenerator<SourceRow> {
     for await (const r of reader.rows) {
-      yield { rowNumber: r.line, cells: r.row, checkpoint: { afterRow: r.rowNumber }, bytesDone: 0 };
+      yield {
+        rowNumber: r.line,
+        cells: r.row,
+        checkpoint: { afterRow: r.rowNumber },
+        bytesDone: r.bytesDone,
+      };
     }
   }
   return { detected, rows: rows() };

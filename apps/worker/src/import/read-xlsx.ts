@@ -1,3 +1,5 @@
+import { createReadStream, ReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import { ImportReadError } from './errors.ts';
 
@@ -14,6 +16,11 @@ export interface XlsxRow {
   rowNumber: number;
   /** Row number as Excel shows it (blank rows are absent from the stream but still counted). */
   line: number;
+  /**
+   * How far into the file this row is, in bytes of the file (0…its size): an estimate, since a
+   * sheet is compressed and often spooled before it is parsed (see `readXlsx`). For progress only.
+   */
+  bytesDone: number;
 }
 
 export interface XlsxReader {
@@ -24,7 +31,11 @@ export interface XlsxReader {
   rows: AsyncIterable<XlsxRow>;
 }
 
-type WorksheetReader = AsyncIterable<ExcelJS.Row> & { name?: string };
+/**
+ * exceljs 4's `WorksheetReader`: `iterator` (not part of its typings) is what the sheet's XML is
+ * parsed from — the temporary file it spooled the sheet to, or the zip entry's stream.
+ */
+type WorksheetReader = AsyncIterable<ExcelJS.Row> & { name?: string; iterator?: unknown };
 type WorkbookModel = { sheets?: { name: string }[] };
 
 /**
@@ -36,9 +47,21 @@ type WorkbookModel = { sheets?: { name: string }[] };
  * Memory: rows stream, but exceljs keeps the shared-strings table (each distinct text once) in
  * memory, and when a workbook stores its sheets before that table (Excel and exceljs both do) it
  * spools each sheet to a temporary file first.
+ *
+ * Progress (`bytesDone` of each row): a spooled sheet is parsed after the whole file was read, so
+ * the file's read position says nothing then; the share of the spooled sheet read so far does,
+ * scaled to the file's size. A sheet parsed straight from the zip is measured by the file's read
+ * position. Both are counters the streams keep anyway: nothing is read twice.
  */
 export async function readXlsx(path: string, options: XlsxReadOptions = {}): Promise<XlsxReader> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookReader(path, {
+  const fileSize = await stat(path).then(
+    (s) => s.size,
+    (error: unknown) => {
+      throw toImportError(error);
+    },
+  );
+  const input = createReadStream(path);
+  const workbook = new ExcelJS.stream.xlsx.WorkbookReader(input, {
     worksheets: 'emit',
     sharedStrings: 'cache',
     styles: 'cache',
@@ -61,12 +84,23 @@ export async function readXlsx(path: string, options: XlsxReadOptions = {}): Pro
       const isWanted = wantedName === undefined ? emitted === wanted : name === wantedName;
       emitted++;
       if (!isWanted) continue;
-      return await openSheet(worksheet, sheets.length > 0 ? sheets : [name], name, sheetsIterator, options);
+      const progress = await sheetProgress(worksheet, input, fileSize);
+      return await openSheet(
+        worksheet,
+        sheets.length > 0 ? sheets : [name],
+        name,
+        sheetsIterator,
+        options,
+        progress,
+        () => input.destroy(),
+      );
     }
   } catch (error) {
     await sheetsIterator.return?.(undefined);
+    input.destroy();
     throw toImportError(error);
   }
+  input.destroy();
   if (emitted === 0) {
     throw new ImportReadError({
       code: 'xlsx_unreadable',
@@ -79,12 +113,30 @@ export async function readXlsx(path: string, options: XlsxReadOptions = {}): Pro
   });
 }
 
+/** Bytes of the file behind the row just parsed (see `readXlsx`), never more than its size. */
+async function sheetProgress(
+  worksheet: WorksheetReader,
+  input: ReadStream,
+  fileSize: number,
+): Promise<() => number> {
+  const sheet = worksheet.iterator;
+  if (sheet instanceof ReadStream && typeof sheet.path === 'string') {
+    const sheetSize = (await stat(sheet.path)).size;
+    if (sheetSize > 0) {
+      return () => Math.min(fileSize, Math.round((fileSize * sheet.bytesRead) / sheetSize));
+    }
+  }
+  return () => Math.min(fileSize, input.bytesRead);
+}
+
 async function openSheet(
   worksheet: WorksheetReader,
   sheets: string[],
   sheetName: string,
   sheetsIterator: AsyncIterator<unknown>,
   options: XlsxReadOptions,
+  bytesDone: () => number,
+  close: () => void,
 ): Promise<XlsxReader> {
   const rows = worksheet[Symbol.asyncIterator]();
   const first = await rows.next();
@@ -99,13 +151,14 @@ async function openSheet(
         if (next.done) break;
         rowNumber++;
         if (rowNumber <= afterRow) continue;
-        yield { row: rowToTexts(next.value), rowNumber, line: next.value.number };
+        yield { row: rowToTexts(next.value), rowNumber, line: next.value.number, bytesDone: bytesDone() };
       }
     } catch (error) {
       throw toImportError(error);
     } finally {
-      // Stops the zip stream; the remaining sheets are not needed.
+      // Stops the zip stream and closes the file; the remaining sheets are not needed.
       await sheetsIterator.return?.(undefined);
+      close();
     }
   }
   return { sheets, sheetName, header, rows: dataRows() };

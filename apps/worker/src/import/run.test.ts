@@ -20,7 +20,7 @@ import { suggestPurchaseMapping } from '@cb/domain';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerImport } from './inspect.ts';
-import { dryRunImport, runImport } from './run.ts';
+import { dryRunImport, ImportRefusedError, runImport } from './run.ts';
 import { encodeWindows1251 } from './test-support.ts';
 import { runUndo } from './undo.ts';
 
@@ -345,6 +345,8 @@ describe('runImport: a client file end to end', () => {
     const fromXlsx = await importFile(ctx, await readFile(path), { name: 'book.xlsx' });
     expect(fromXlsx.file).toMatchObject({ format: 'xlsx', sheet: 'Клиенты' });
     expect(fromXlsx.counts).toMatchObject({ created: 2, invalid: 0 });
+    // The read position is committed with each chunk, as for CSV: progress by bytes works for XLSX.
+    expect(fromXlsx.bytesDone).toBe(fromXlsx.fileSize);
     const clients = await clientsOf(ctx.workspaceId);
     expect(clients.map((c) => [c.external_id, c.display_name, c.phones, c.city, c.birthday])).toEqual([
       ['W1', 'Ёлкина Мария', ['+79163000001'], 'Орёл', null],
@@ -450,6 +452,7 @@ describe('undo', () => {
     expect(undone?.status).toBe('undone');
     expect(undone?.undoReport).toMatchObject({
       kept: [{ clientId: second.id, displayName: 'Второй Созданный', reason: 'edited_since' }],
+      keptTotal: 1,
       deleted: 1,
       restored: 1,
     });
@@ -461,6 +464,40 @@ describe('undo', () => {
     expect(clients.find((c) => c.id === old.id)?.version).toBe(3);
     // Re-running a finished undo changes nothing.
     expect((await runUndo(handle, done.id))?.undoReport).toEqual(undone?.undoReport);
+  });
+
+  it('lists the kept clients up to a cap and counts them all, across steps', async () => {
+    const ctx = await workspace();
+    const done = await importFile(
+      ctx,
+      csv(
+        'K1;Первый Изменённый;+7 916 410-00-01;;;',
+        'K2;Второй Изменённый;+7 916 410-00-02;;;',
+        'K3;Третий Изменённый;+7 916 410-00-03;;;',
+        'K4;Нетронутый Клиент;+7 916 410-00-04;;;',
+      ),
+    );
+    expect(done.counts).toMatchObject({ created: 4, invalid: 0 });
+    const created = (await clientsOf(ctx.workspaceId)).filter((c) => c.external_id !== 'K4');
+    for (const c of created) {
+      expect((await updateClient(handle.db, ctx, c.id, { city: 'Изменён' })).ok).toBe(true);
+    }
+    await undoImport(handle.db, ctx, done.id);
+    const undone = await runUndo(handle, done.id, { stepSize: 1, keptListMax: 2 });
+    const report = undone?.undoReport as { kept: { clientId: string }[]; keptTotal: number; deleted: number };
+    expect(report).toMatchObject({ keptTotal: 3, deleted: 1 });
+    // The first ones by client id, as the undo meets them.
+    expect(report.kept.map((k) => k.clientId)).toEqual(
+      created
+        .map((c) => c.id)
+        .sort()
+        .slice(0, 2),
+    );
+    const audit = await q<{ after: { kept: number } }>(
+      `select after from audit_log where entity_id = $1 and action = 'import.undone'`,
+      [done.id],
+    );
+    expect(audit[0]?.after.kept).toBe(3);
   });
 });
 
@@ -483,6 +520,7 @@ describe('dryRunImport', () => {
       tempDir: dir,
       now: () => NOW,
     });
+    if (dry.kind !== 'clients') throw new Error(`a client dry run, not ${dry.kind}`);
     expect(dry).toMatchObject({
       rowsChecked: 5,
       complete: true,
@@ -552,6 +590,128 @@ describe('purchase files', () => {
       [ctx.workspaceId],
     );
     expect(left[0]).toEqual({ clients: 0, purchases: 0 });
+  });
+});
+
+describe('dryRunImport of a purchase file', () => {
+  const RETAIL = [
+    'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country',
+    '536365,85123A,WHITE HANGING HEART,6,2010-12-01 08:26,2.55,17850,United Kingdom',
+    '536365,71053,WHITE METAL LANTERN,6,2010-12-01 08:26,3.39,17850,United Kingdom',
+    '536366,22633,HAND WARMER,6,2010-12-01 08:28,1.85,13047,United Kingdom',
+    '536367,22632,NO CUSTOMER,1,2010-12-01 08:29,1.00,,United Kingdom',
+    'C536379,D,Discount,-1,2010-12-01 09:41,27.50,14527,United Kingdom',
+    '536368,22960,JAM MAKING SET,6,2010-12-01 09:42,4.25,13047,United Kingdom',
+  ];
+
+  async function purchaseImport(ctx: MutationContext) {
+    const row = await register(ctx, `${RETAIL.join('\n')}\n`, 'retail.csv');
+    const set = await setImportMapping(handle.db, ctx, row.id, {
+      kind: 'purchases',
+      mapping: suggestPurchaseMapping(row.headers),
+      source: { batchKind: 'import', name: 'Online Retail', currency: 'GBP' },
+    });
+    expect(set.ok).toBe(true);
+    return row;
+  }
+
+  const written = async (workspaceId: string) =>
+    (
+      await q<{ clients: number; purchases: number; outbox: number; errors: number }>(
+        `select (select count(*)::int from clients where workspace_id = $1::uuid) as clients,
+              (select count(*)::int from purchases where workspace_id = $1::uuid) as purchases,
+              (select count(*)::int from outbox where workspace_id = $1::uuid) as outbox,
+              (select count(*)::int from import_errors e join imports i on i.id = e.import_id
+                where i.workspace_id = $1::uuid and not e.dry_run) as errors`,
+        [workspaceId],
+      )
+    )[0];
+
+  it('counts what the run then writes, previews stored lines, and writes nothing but its report', async () => {
+    const ctx = await workspace();
+    const known = await existing(ctx, { externalId: '17850' });
+    const row = await purchaseImport(ctx);
+    const before = await written(ctx.workspaceId);
+
+    const dry = await dryRunImport(handle, ctx.workspaceId, row.id, { previewRows: 4, tempDir: dir });
+    if (dry.kind !== 'purchases') throw new Error(`a purchase dry run, not ${dry.kind}`);
+    expect(dry).toMatchObject({
+      rowsChecked: 6,
+      totalRows: 6,
+      complete: true,
+      counts: { purchases: 3, lines: 4, newClients: 1, existingClients: 1, invalid: 1, returns: 1 },
+      errorCount: 2,
+    });
+    expect(dry.preview.map((p) => [p.row, p.action, p.client?.displayName ?? null, p.newPurchase])).toEqual([
+      [2, 'line', 'Старый Клиент', true],
+      [3, 'line', 'Старый Клиент', false],
+      [4, 'line', 'Клиент 13047', true],
+      [5, 'invalid', null, false],
+    ]);
+    expect(dry.preview[0]).toMatchObject({
+      client: { id: known.id, externalId: '17850' },
+      line: {
+        invoice: '536365',
+        at: '2010-12-01T08:26:00Z',
+        quantity: 6,
+        priceKopecks: 255,
+        currency: 'GBP',
+      },
+    });
+    expect(dry.preview[3]?.issues.map((i) => i.code)).toEqual(['client_required']);
+    expect(await written(ctx.workspaceId)).toEqual(before);
+    expect((await errorsOf(row.id, true)).map((e) => [e.row, e.code, e.rowImported])).toEqual([
+      [5, 'client_required', false],
+      [6, 'purchase_return', false],
+    ]);
+    const stored = await q<{ dry_run: { kind: string; counts: unknown } }>(
+      `select dry_run from imports where id = $1::uuid`,
+      [row.id],
+    );
+    expect(stored[0]?.dry_run).toMatchObject({ kind: 'purchases', counts: dry.counts });
+
+    // A second dry run replaces the report instead of adding to it.
+    await dryRunImport(handle, ctx.workspaceId, row.id, { tempDir: dir });
+    expect(await errorsOf(row.id, true)).toHaveLength(2);
+
+    await startImport(handle.db, ctx, row.id, { matchBy: ['externalId'], action: 'skip' });
+    const done = await runImport(handle, row.id, { tempDir: dir, now: () => NOW });
+    expect(done.import?.counts).toMatchObject({
+      rowsDone: dry.rowsChecked,
+      created: dry.counts.newClients,
+      invalid: dry.counts.invalid + dry.counts.returns,
+    });
+    const purchases = await q<{ n: number; lines: number }>(
+      `select count(*)::int as n, sum(jsonb_array_length(lines))::int as lines
+         from purchases where workspace_id = $1::uuid`,
+      [ctx.workspaceId],
+    );
+    expect(purchases[0]).toEqual({ n: dry.counts.purchases, lines: dry.counts.lines });
+    expect(await errorsOf(row.id)).toHaveLength(dry.errorCount);
+  });
+
+  it('checks the first rows only when told, and refuses a purchase mapping that is not valid', async () => {
+    const ctx = await workspace();
+    const row = await purchaseImport(ctx);
+    const part = await dryRunImport(handle, ctx.workspaceId, row.id, { limit: 2, tempDir: dir });
+    expect(part).toMatchObject({ kind: 'purchases', rowsChecked: 2, complete: false });
+
+    const broken = await createImport(handle.db, ctx, {
+      kind: 'purchases',
+      fileName: 'retail.csv',
+      fileSize: 0,
+      sha256: '',
+      file: { format: 'csv', encoding: 'utf-8', delimiter: ',', sheet: null, sheets: [] },
+      headers: RETAIL[0]!.split(','),
+      sample: [],
+      mapping: [{ column: 0, header: 'InvoiceNo', target: 'invoice' }],
+    });
+    const refused = await dryRunImport(handle, ctx.workspaceId, broken.id, { tempDir: dir }).catch((e) => e);
+    expect(refused).toBeInstanceOf(ImportRefusedError);
+    expect((refused as ImportRefusedError).failure).toMatchObject({
+      code: 'invalid',
+      issues: expect.arrayContaining([expect.objectContaining({ field: 'mapping' })]),
+    });
   });
 });
 

@@ -20,16 +20,19 @@ import {
   ImportFencedError,
   type ImportRow,
   loadClientChunkContext,
+  newPurchasePlanState,
   type PlannedRow,
+  type PurchasePlannedRow,
   planClientChunk,
   planErrors,
+  planPurchaseChunk,
   RECOMPUTE_PER_CLIENT_MAX_ROWS,
   storeDryRun,
   writeClientChunk,
   writeImportErrors,
   ZDuplicatePolicy,
 } from '@cb/db';
-import { parsePurchaseMapping } from '@cb/domain';
+import { type ImportIssue, parsePurchaseMapping, prefixIssues } from '@cb/domain';
 import { ImportReadError } from './errors.ts';
 import { chunked, openRowSource, type SourceRow } from './plan.ts';
 import { spoolImportFile } from './spool.ts';
@@ -187,6 +190,26 @@ export async function* readAhead<T, P>(
   }
 }
 
+/** Rows converted between two turns of the event loop. */
+const CONVERT_SLICE_ROWS = 200;
+
+/**
+ * `convertClientRows` a slice at a time, yielding to the event loop in between. Converting a chunk
+ * costs a few hundred milliseconds of CPU; in one piece it would hold up the replies to the chunk
+ * being written, and the database would wait on this process instead of working beside it.
+ */
+async function convertInSlices(
+  ctx: ClientChunkContext,
+  rows: readonly SourceRow[],
+): Promise<ReturnType<typeof convertClientRows>> {
+  const out: ReturnType<typeof convertClientRows> = [];
+  for (let i = 0; i < rows.length; i += CONVERT_SLICE_ROWS) {
+    if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+    out.push(...convertClientRows(ctx, rows.slice(i, i + CONVERT_SLICE_ROWS)));
+  }
+  return out;
+}
+
 /** The writer of one chunk for the import's kind: clients, or purchases (helper E's `applyPurchaseChunk`). */
 async function chunkApplier(database: DatabaseHandle, row: ImportRow, now: Date): Promise<ChunkApplier> {
   switch (row.kind) {
@@ -194,14 +217,19 @@ async function chunkApplier(database: DatabaseHandle, row: ImportRow, now: Date)
       const ctx = await loadClientChunkContext(database.db, row, now);
       const perChunk = recomputesPerChunk(row);
       return {
-        prepare: (rows) => convertClientRows(ctx, rows),
+        prepare: (rows) => {
+          const converted = convertInSlices(ctx, rows);
+          // Awaited by `apply`; handled here too so a failure while another chunk is written is not unhandled.
+          converted.catch(() => undefined);
+          return converted;
+        },
         apply: async (tx, rows, prepared) => {
           const plan = await planClientChunk(
             tx,
             ctx,
             rows,
             new FileIndex(),
-            prepared as ReturnType<typeof convertClientRows>,
+            await (prepared as ReturnType<typeof convertInSlices>),
           );
           const touched = await writeClientChunk(tx, ctx, plan);
           if (perChunk) {
@@ -264,17 +292,38 @@ export type DryRunPreviewRow = Pick<
   'row' | 'action' | 'client' | 'matchedClient' | 'matchedBy' | 'issues'
 >;
 
-export type DryRunResult = {
+/** What a dry run of either kind says about the part of the file it checked. */
+type DryRunBase = {
   rowsChecked: number;
   totalRows: number | null;
   /** True when every row of the file was checked. */
   complete: boolean;
-  counts: { create: number; update: number; duplicate: number; invalid: number; partial: number };
-  preview: DryRunPreviewRow[];
   errorCount: number;
-  duplicatePolicy: ImportDuplicatePolicy;
   checkedAt: string;
 };
+
+export type ClientDryRunResult = DryRunBase & {
+  kind: 'clients';
+  counts: { create: number; update: number; duplicate: number; invalid: number; partial: number };
+  preview: DryRunPreviewRow[];
+  duplicatePolicy: ImportDuplicatePolicy;
+};
+
+export type PurchaseDryRunResult = DryRunBase & {
+  kind: 'purchases';
+  counts: {
+    purchases: number;
+    lines: number;
+    newClients: number;
+    existingClients: number;
+    invalid: number;
+    returns: number;
+  };
+  preview: PurchasePlannedRow[];
+};
+
+/** By the import's `kind`. A result stored before purchase dry runs existed has no `kind`: clients. */
+export type DryRunResult = ClientDryRunResult | PurchaseDryRunResult;
 
 /** A dry run or a run refused for a reason the caller shows (not found, bad policy). */
 export class ImportRefusedError extends Error {
@@ -289,35 +338,80 @@ export const DEFAULT_DRY_RUN_POLICY: ImportDuplicatePolicy = {
   action: 'skip',
 };
 
+export type DryRunOptions = {
+  limit?: number;
+  previewRows?: number;
+  /** Client files only: the policy to check with (default: the import's, else the default one). */
+  duplicatePolicy?: unknown;
+  tempDir?: string;
+  now?: () => Date;
+};
+
 /**
  * What the import would do with the first `limit` rows, by the same planner as the run, writing
  * nothing but its own report: the `dry_run` error rows (replaced) and the result in
- * `imports.dry_run`. Rows matched within the file are found across the whole checked part.
- * Throws `ImportRefusedError` (not found, bad policy) and `ImportReadError` (unreadable file).
+ * `imports.dry_run`. Rows matched within the file (clients; invoices and new clients of purchase
+ * files) are found across the whole checked part.
+ * Throws `ImportRefusedError` (not found, bad policy or mapping) and `ImportReadError` (unreadable file).
  */
 export async function dryRunImport(
   database: DatabaseHandle,
   workspaceId: string,
   importId: string,
-  options: {
-    limit?: number;
-    previewRows?: number;
-    duplicatePolicy?: unknown;
-    tempDir?: string;
-    now?: () => Date;
-  } = {},
+  options: DryRunOptions = {},
 ): Promise<DryRunResult> {
-  const db = database.db;
-  const row = await getImport(db, workspaceId, importId);
+  const row = await getImport(database.db, workspaceId, importId);
   if (!row) throw new ImportRefusedError({ code: 'not_found', entity: 'import', id: importId });
-  if (row.kind !== 'clients') {
-    throw new ImportRefusedError({
-      code: 'invalid',
-      issues: [
-        { field: 'kind', code: 'dry_run_clients_only', message: 'A dry run checks client imports only' },
-      ],
-    });
+  switch (row.kind) {
+    case 'clients':
+      return dryRunClients(database, row, options);
+    case 'purchases':
+      return dryRunPurchases(database, row, options);
+    default: {
+      const never: never = row.kind;
+      throw new Error(`Unknown import kind ${String(never)}`);
+    }
   }
+}
+
+/** The first `limit` rows of the import's file, and whether that was all of them. */
+async function checkedRows(database: DatabaseHandle, row: ImportRow, limit: number, tempDir?: string) {
+  const path = await spoolImportFile(database.db, row.id, tempDir);
+  const source = await openRowSource(path, { format: row.file.format, sheet: row.file.sheet }, null);
+  const state = { rowsChecked: 0, complete: true };
+  const rows = async function* () {
+    for await (const r of source.rows) {
+      if (state.rowsChecked >= limit) {
+        state.complete = false;
+        return;
+      }
+      state.rowsChecked++;
+      yield r;
+    }
+  };
+  return { chunks: chunked(rows(), DEFAULT_CHUNK_ROWS), state };
+}
+
+/** Replaces the dry run's error rows and stores its result, in one transaction. */
+async function storeDryRunReport(
+  database: DatabaseHandle,
+  importId: string,
+  errors: (ImportIssue & { rowImported: boolean })[],
+  result: DryRunResult,
+): Promise<void> {
+  await database.db.transaction(async (tx) => {
+    await clearDryRunErrors(tx, importId);
+    await writeImportErrors(tx, importId, errors, true);
+    await storeDryRun(tx, importId, result);
+  });
+}
+
+async function dryRunClients(
+  database: DatabaseHandle,
+  row: ImportRow,
+  options: DryRunOptions,
+): Promise<ClientDryRunResult> {
+  const db = database.db;
   const policyInput = options.duplicatePolicy ?? row.duplicatePolicy ?? DEFAULT_DRY_RUN_POLICY;
   const policy = ZDuplicatePolicy.safeParse(policyInput);
   if (!policy.success) {
@@ -330,31 +424,17 @@ export async function dryRunImport(
       })),
     });
   }
-  const limit = options.limit ?? 10_000;
   const previewRows = options.previewRows ?? 50;
   const ctx: ClientChunkContext = {
     ...(await loadClientChunkContext(db, row, (options.now ?? (() => new Date()))())),
     policy: policy.data,
   };
-  const path = await spoolImportFile(db, importId, options.tempDir);
-  const source = await openRowSource(path, { format: row.file.format, sheet: row.file.sheet }, null);
+  const { chunks, state } = await checkedRows(database, row, options.limit ?? 10_000, options.tempDir);
   const file = new FileIndex();
   const counts = { create: 0, update: 0, duplicate: 0, invalid: 0, partial: 0 };
   const preview: DryRunPreviewRow[] = [];
   const errors: ReturnType<typeof planErrors> = [];
-  let rowsChecked = 0;
-  let complete = true;
-  const limited = async function* () {
-    for await (const r of source.rows) {
-      if (rowsChecked >= limit) {
-        complete = false;
-        return;
-      }
-      rowsChecked++;
-      yield r;
-    }
-  };
-  for await (const chunk of chunked(limited(), DEFAULT_CHUNK_ROWS)) {
+  for await (const chunk of chunks) {
     const plan = await planClientChunk(db, ctx, chunk, file);
     counts.create += plan.counts.created;
     counts.update += plan.counts.updated;
@@ -374,20 +454,74 @@ export async function dryRunImport(
     }
     errors.push(...planErrors(plan));
   }
-  const result: DryRunResult = {
-    rowsChecked,
-    totalRows: complete ? rowsChecked : row.totalRows,
-    complete,
+  const result: ClientDryRunResult = {
+    kind: 'clients',
+    rowsChecked: state.rowsChecked,
+    totalRows: state.complete ? state.rowsChecked : row.totalRows,
+    complete: state.complete,
     counts,
     preview,
     errorCount: errors.length,
     duplicatePolicy: policy.data,
     checkedAt: new Date().toISOString(),
   };
-  await db.transaction(async (tx) => {
-    await clearDryRunErrors(tx, importId);
-    await writeImportErrors(tx, importId, errors, true);
-    await storeDryRun(tx, importId, result);
-  });
+  await storeDryRunReport(database, row.id, errors, result);
+  return result;
+}
+
+/**
+ * The dry run of a purchase file: the purchases, lines and clients the run would write (by
+ * `planPurchaseChunk`, which the run's `applyPurchaseChunk` agrees with), the rows it would reject
+ * and the returns it would skip, each with its error row, as the run reports them.
+ */
+async function dryRunPurchases(
+  database: DatabaseHandle,
+  row: ImportRow,
+  options: DryRunOptions,
+): Promise<PurchaseDryRunResult> {
+  const mapping = parsePurchaseMapping(row.mapping);
+  if (!mapping.ok) {
+    throw new ImportRefusedError({ code: 'invalid', issues: prefixIssues('mapping', mapping.error) });
+  }
+  const previewRows = options.previewRows ?? 50;
+  const ctx = { workspaceId: row.workspaceId, currency: row.source?.currency ?? undefined };
+  const { chunks, state } = await checkedRows(database, row, options.limit ?? 10_000, options.tempDir);
+  const plan = newPurchasePlanState();
+  const counts: PurchaseDryRunResult['counts'] = {
+    purchases: 0,
+    lines: 0,
+    newClients: 0,
+    existingClients: 0,
+    invalid: 0,
+    returns: 0,
+  };
+  const preview: PurchasePlannedRow[] = [];
+  const errors: (ImportIssue & { rowImported: boolean })[] = [];
+  for await (const chunk of chunks) {
+    const planned = await planPurchaseChunk(
+      database.db,
+      ctx,
+      chunk.map((r) => ({ rowNumber: r.rowNumber, cells: r.cells })),
+      mapping.value,
+      plan,
+    );
+    for (const key of Object.keys(counts) as (keyof typeof counts)[]) counts[key] += planned.counts[key];
+    for (const p of planned.rows) {
+      if (preview.length >= previewRows) break;
+      preview.push(p);
+    }
+    errors.push(...planned.issues.map((i) => ({ ...i, rowImported: false })));
+  }
+  const result: PurchaseDryRunResult = {
+    kind: 'purchases',
+    rowsChecked: state.rowsChecked,
+    totalRows: state.complete ? state.rowsChecked : row.totalRows,
+    complete: state.complete,
+    counts,
+    preview,
+    errorCount: errors.length,
+    checkedAt: new Date().toISOString(),
+  };
+  await storeDryRunReport(database, row.id, errors, result);
   return result;
 }

@@ -47,17 +47,22 @@ export function stopImportRuns(boss: PgBoss): void {
 /**
  * Runs one import (`runImport`): claims it, streams the file from its checkpoint, and leaves it
  * completed, failed (unreadable file), or — stopped or taken over — for a later job to resume.
+ * A run still heartbeating within the worker's stall setting (`CB_IMPORT_STALL_SECONDS`, the one
+ * the stall sweep uses) is left to its worker.
  */
 export const importRunProcessor = defineProcessor({
   queue: IMPORT_QUEUE.run,
   payload: ZImportJob,
   batchSize: 1,
-  async handle(jobs, { database, boss, logger }) {
+  async handle(jobs, { database, boss, logger, importStallSeconds }) {
     for (const job of jobs) {
       const run = trackImportRun(boss);
       try {
         const started = performance.now();
-        const outcome = await runImport(database, job.data.importId, { signal: run.signal });
+        const outcome = await runImport(database, job.data.importId, {
+          signal: run.signal,
+          stallSeconds: importStallSeconds,
+        });
         const row = outcome.import;
         logger.info(
           {

@@ -9,6 +9,8 @@ export type ProcessorContext = {
   logger: Logger;
   /** The clock recomputes read ("days since" rules, temperature decay). */
   now: () => Date;
+  /** A running import whose heartbeat is older than this may be taken over (`CB_IMPORT_STALL_SECONDS`). */
+  importStallSeconds?: number | undefined;
 };
 
 /**

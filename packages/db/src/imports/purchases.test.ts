@@ -5,7 +5,14 @@ import { RECOMPUTE_CLIENT } from '../queries/outbox.ts';
 import { queryRows } from '../raw.ts';
 import { clients, importChanges, imports, outbox, purchases } from '../schema/index.ts';
 import { openTestDatabase, seedWorkspace, type TestDatabase } from '../testing/index.ts';
-import { applyPurchaseChunk, type PurchaseChunkContext, undoPurchaseImport } from './purchases.ts';
+import {
+  applyPurchaseChunk,
+  newPurchasePlanState,
+  type PurchaseChunkContext,
+  type PurchaseChunkResult,
+  planPurchaseChunk,
+  undoPurchaseImport,
+} from './purchases.ts';
 
 let handle: TestDatabase;
 
@@ -274,5 +281,118 @@ describe('applyPurchaseChunk', () => {
       2,
     );
     expect((await storedPurchases(ctx.workspaceId)).map((p) => p.amount)).toEqual([5]);
+  });
+});
+
+describe('planPurchaseChunk', () => {
+  const countRows = async (workspaceId: string) =>
+    (
+      await queryRows<{ clients: number; purchases: number; changes: number; outbox: number }>(
+        handle.db,
+        sql`select (select count(*)::int from clients where workspace_id = ${workspaceId}::uuid) as clients,
+                 (select count(*)::int from purchases where workspace_id = ${workspaceId}::uuid) as purchases,
+                 (select count(*)::int from import_changes ch join clients c on c.id = ch.client_id
+                   where c.workspace_id = ${workspaceId}::uuid) as changes,
+                 (select count(*)::int from outbox where workspace_id = ${workspaceId}::uuid) as outbox`,
+      )
+    )[0];
+
+  it('plans what applyPurchaseChunk then writes, across chunks, and writes nothing itself', async () => {
+    const ctx = await setup();
+    const chunks = [
+      numbered([
+        line('536365', '85123A', '6', '2.55', '17850.0'),
+        line('536366', '22633', '6', '1.85', '13047.0', '08:28:00'),
+        line('536367', '84879', '32', '1.69', ''),
+      ]),
+      numbered(
+        [
+          // The invoice of row 3 goes on in this chunk: the same purchase, one more line.
+          line('536366', '22634', '2', '4.00', '13047.0', '08:28:00'),
+          line('C536379', 'D', '-1', '27.50', '14527.0'),
+          line('536368', '22960', '6', '3.00', '900'),
+        ],
+        5,
+      ),
+    ];
+    const before = await countRows(ctx.workspaceId);
+    const state = newPurchasePlanState();
+    const plans: Awaited<ReturnType<typeof planPurchaseChunk>>[] = [];
+    for (const chunk of chunks) plans.push(await planPurchaseChunk(handle.db, ctx, chunk, mapping, state));
+    expect(await countRows(ctx.workspaceId)).toEqual(before);
+
+    expect(plans.map((p) => p.counts)).toEqual([
+      { rows: 3, purchases: 2, lines: 2, newClients: 1, existingClients: 1, invalid: 1, returns: 0 },
+      { rows: 3, purchases: 1, lines: 2, newClients: 1, existingClients: 0, invalid: 0, returns: 1 },
+    ]);
+    const rows = plans.flatMap((p) => p.rows);
+    expect(rows.map((r) => [r.row, r.action, r.client?.displayName ?? null, r.newPurchase])).toEqual([
+      [2, 'line', 'Иванов Иван', true],
+      [3, 'line', 'Клиент 13047', true],
+      [4, 'invalid', null, false],
+      [5, 'line', 'Клиент 13047', false],
+      [6, 'return', null, false],
+      [7, 'line', 'Клиент 900', true],
+    ]);
+    expect(rows[0]).toMatchObject({
+      client: { id: ctx.existingId, externalId: '17850' },
+      line: {
+        invoice: '536365',
+        at: '2010-12-01T08:26:00Z',
+        sku: '85123A',
+        name: 'Item 85123A',
+        quantity: 6,
+        priceKopecks: 255,
+        amountKopecks: 1530,
+        currency: 'GBP',
+      },
+    });
+    expect(rows[1]?.client?.id).toBeNull();
+    expect(plans.flatMap((p) => p.issues).map((i) => [i.row, i.code])).toEqual([
+      [4, 'client_required'],
+      [6, 'purchase_return'],
+    ]);
+
+    const applied: PurchaseChunkResult[] = [];
+    for (const chunk of chunks) applied.push(await apply(ctx, chunk));
+    const sum = (f: (r: (typeof applied)[number]) => number) => applied.reduce((n, r) => n + f(r), 0);
+    const planned = (f: (c: (typeof plans)[number]['counts']) => number) =>
+      plans.reduce((n, p) => n + f(p.counts), 0);
+    expect({
+      purchases: sum((r) => r.purchasesCreated),
+      lines: sum((r) => r.lines),
+      newClients: sum((r) => r.createdClients),
+      invalid: sum((r) => r.invalid),
+      returns: sum((r) => r.returns),
+    }).toEqual({
+      purchases: planned((c) => c.purchases),
+      lines: planned((c) => c.lines),
+      newClients: planned((c) => c.newClients),
+      invalid: planned((c) => c.invalid),
+      returns: planned((c) => c.returns),
+    });
+  });
+
+  it('sends the lines of a merged client to the survivor, as the run does', async () => {
+    const ctx = await setup();
+    const [survivor] = await handle.db
+      .insert(clients)
+      .values({ workspaceId: ctx.workspaceId, kind: 'person', displayName: 'Пётр Первый', matchKey: 'petr' })
+      .returning({ id: clients.id });
+    await handle.db.update(clients).set({ mergedIntoId: survivor!.id }).where(eq(clients.id, ctx.existingId));
+    const plan = await planPurchaseChunk(
+      handle.db,
+      ctx,
+      numbered([line('1', 'A', '1', '1', '17850')]),
+      mapping,
+      newPurchasePlanState(),
+    );
+    expect(plan.rows[0]?.client).toEqual({
+      id: survivor!.id,
+      externalId: '17850',
+      displayName: 'Пётр Первый',
+    });
+    await apply(ctx, numbered([line('1', 'A', '1', '1', '17850')]));
+    expect((await storedPurchases(ctx.workspaceId)).map((p) => p.clientId)).toEqual([survivor!.id]);
   });
 });

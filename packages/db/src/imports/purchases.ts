@@ -21,6 +21,7 @@ import {
   matchKey,
   type PurchaseMapping,
   type PurchaseRow,
+  type RowToPurchaseResult,
   rowToPurchaseLine,
 } from '@cb/domain';
 import { type SQL, sql } from 'drizzle-orm';
@@ -186,6 +187,29 @@ async function resolveClients(
   return { ids: new Map(all.map((c) => [c.external_id, c.id])), created: created.map((c) => c.id) };
 }
 
+type ConvertedRows = {
+  /** Each row's conversion, in file order. */
+  results: { row: number; result: RowToPurchaseResult }[];
+  lines: PurchaseRow[];
+  issues: ImportIssue[];
+  invalid: number;
+  returns: number;
+};
+
+/** The chunk's rows as purchase lines (`rowToPurchaseLine`), with what was rejected and why. */
+function convertPurchaseRows(rows: readonly PurchaseChunkRow[], mapping: PurchaseMapping): ConvertedRows {
+  const out: ConvertedRows = { results: [], lines: [], issues: [], invalid: 0, returns: 0 };
+  for (const row of rows) {
+    const result = rowToPurchaseLine(row.cells, mapping, { rowNumber: row.rowNumber });
+    out.results.push({ row: row.rowNumber, result });
+    out.issues.push(...result.issues);
+    if (result.line !== null) out.lines.push(result.line);
+    else if (result.isReturn) out.returns++;
+    else out.invalid++;
+  }
+  return out;
+}
+
 /**
  * Writes one chunk of purchase rows in the caller's transaction (run it in the transaction that
  * also records the import's checkpoint). Never throws for bad cells: they come back as issues.
@@ -196,17 +220,7 @@ export async function applyPurchaseChunk(
   rows: readonly PurchaseChunkRow[],
   mapping: PurchaseMapping,
 ): Promise<PurchaseChunkResult> {
-  const issues: ImportIssue[] = [];
-  const lines: PurchaseRow[] = [];
-  let invalid = 0;
-  let returns = 0;
-  for (const row of rows) {
-    const result = rowToPurchaseLine(row.cells, mapping, { rowNumber: row.rowNumber });
-    issues.push(...result.issues);
-    if (result.line !== null) lines.push(result.line);
-    else if (result.isReturn) returns++;
-    else invalid++;
-  }
+  const { issues, lines, invalid, returns } = convertPurchaseRows(rows, mapping);
   const empty: PurchaseChunkResult = {
     rows: rows.length,
     lines: 0,
@@ -281,6 +295,143 @@ export async function applyPurchaseChunk(
     purchasesExtended: written.length - purchasesCreated,
     clientIds,
   };
+}
+
+/** The client a purchase row goes to: a stored one (`id`), or one the import would create (`id` null). */
+export type PurchasePlannedClient = { id: string | null; externalId: string; displayName: string };
+
+/** One row of a purchase file as the run would store it (the dry run's preview). */
+export type PurchasePlannedRow = {
+  row: number;
+  /** `line`: stored as a line of a purchase; `return`: reported, not imported; `invalid`: rejected. */
+  action: 'line' | 'return' | 'invalid';
+  line: {
+    /** Null: the row is a purchase of its own (no invoice column, or an empty cell). */
+    invoice: string | null;
+    at: string;
+    sku: string | null;
+    name: string;
+    quantity: number;
+    priceKopecks: number;
+    amountKopecks: number;
+    currency: string;
+  } | null;
+  client: PurchasePlannedClient | null;
+  /** True when the line starts a purchase; false when it joins an invoice of an earlier row. */
+  newPurchase: boolean;
+  issues: ImportIssue[];
+};
+
+export type PurchasePlanCounts = {
+  rows: number;
+  /** Purchases (invoices per customer) first met in this chunk. */
+  purchases: number;
+  lines: number;
+  /** Clients the import would create, first met in this chunk. */
+  newClients: number;
+  /** Stored clients the file's purchases go to, first met in this chunk. */
+  existingClients: number;
+  invalid: number;
+  returns: number;
+};
+
+/**
+ * What the dry run of a purchase file carries from chunk to chunk, so that an invoice or a new
+ * client met again in a later chunk is counted once (as the run writes it once).
+ */
+export type PurchasePlanState = {
+  clients: Map<string, PurchasePlannedClient>;
+  purchases: Set<string>;
+};
+
+export const newPurchasePlanState = (): PurchasePlanState => ({ clients: new Map(), purchases: new Set() });
+
+/**
+ * Plans one chunk of a purchase file exactly as `applyPurchaseChunk` would write it, writing
+ * nothing: each row's line, the client it goes to (stored, the survivor of a merge, or to be
+ * created with the name the run would give it), and the chunk's issues. Reads clients only.
+ */
+export async function planPurchaseChunk(
+  db: Executor,
+  ctx: Pick<PurchaseChunkContext, 'workspaceId' | 'currency'>,
+  rows: readonly PurchaseChunkRow[],
+  mapping: PurchaseMapping,
+  state: PurchasePlanState,
+): Promise<{ rows: PurchasePlannedRow[]; counts: PurchasePlanCounts; issues: ImportIssue[] }> {
+  const converted = convertPurchaseRows(rows, mapping);
+  const counts: PurchasePlanCounts = {
+    rows: rows.length,
+    purchases: 0,
+    lines: converted.lines.length,
+    newClients: 0,
+    existingClients: 0,
+    invalid: converted.invalid,
+    returns: converted.returns,
+  };
+  const unseen = [
+    ...new Set(converted.lines.map((l) => l.clientExternalId).filter((id) => !state.clients.has(id))),
+  ];
+  if (unseen.length > 0) {
+    const stored = await queryRows<{ external_id: string; id: string; display_name: string }>(
+      db,
+      sql`
+        select c.external_id, coalesce(s.id, c.id)::text as id, coalesce(s.display_name, c.display_name) as display_name
+        from clients c left join clients s on s.id = c.merged_into_id
+        where c.workspace_id = ${ctx.workspaceId}::uuid and c.external_id = any(${arr(unseen, 'text')})`,
+    );
+    for (const c of stored) {
+      state.clients.set(c.external_id, { id: c.id, externalId: c.external_id, displayName: c.display_name });
+      counts.existingClients++;
+    }
+  }
+  const planned = converted.results.map(({ row, result }): PurchasePlannedRow => {
+    const line = result.line;
+    if (line === null) {
+      return {
+        row,
+        action: result.isReturn ? 'return' : 'invalid',
+        line: null,
+        client: null,
+        newPurchase: false,
+        issues: result.issues,
+      };
+    }
+    let client = state.clients.get(line.clientExternalId);
+    if (client === undefined) {
+      // The first row naming a new client gives it its name, as in `applyPurchaseChunk`.
+      client = {
+        id: null,
+        externalId: line.clientExternalId,
+        displayName: line.clientName ?? placeholderClientName(line.clientExternalId),
+      };
+      state.clients.set(line.clientExternalId, client);
+      counts.newClients++;
+    }
+    const purchaseKey = `${line.clientExternalId}\u001f${line.invoice ?? `row${line.row}`}`;
+    const newPurchase = !state.purchases.has(purchaseKey);
+    if (newPurchase) {
+      state.purchases.add(purchaseKey);
+      counts.purchases++;
+    }
+    return {
+      row,
+      action: 'line',
+      line: {
+        invoice: line.invoice,
+        at: line.at,
+        sku: line.sku,
+        name: line.name,
+        quantity: line.quantity,
+        priceKopecks: line.priceKopecks,
+        amountKopecks: line.amountKopecks,
+        currency: line.currency ?? ctx.currency ?? 'RUB',
+      },
+      client,
+      newPurchase,
+      issues: result.issues,
+    };
+  });
+  return { rows: planned, counts, issues: converted.issues };
 }
 
 /**

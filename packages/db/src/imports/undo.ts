@@ -8,8 +8,14 @@ import { enqueueChunkRecompute } from './run-state.ts';
 
 export type UndoKept = { clientId: string; displayName: string; reason: 'edited_since' | 'merged' };
 
+/** How many kept clients the report lists by name; the rest are only counted (`keptTotal`). */
+export const UNDO_KEPT_LIST_MAX = 1000;
+
 export type UndoReport = {
+  /** The first `UNDO_KEPT_LIST_MAX` clients kept, by client id: one jsonb stays small whatever the import. */
   kept: UndoKept[];
+  /** Every client kept, listed or not. */
+  keptTotal: number;
   deleted: number;
   restored: number;
   /** The last client id handled: a resumed undo continues after it. */
@@ -31,15 +37,22 @@ type ChangeRow = {
 /**
  * One step of an undo, in one transaction: the next `limit` changes of the import (by client id)
  * are reverted — created clients still at the version the import left are deleted, updated ones
- * get their replaced values back and lose the contacts the import added — and the others are kept
- * and listed. The position is stored with the step, so a killed undo resumes where it stopped and a
- * re-run changes nothing twice. Returns true when the undo is finished (status `undone`).
+ * get their replaced values back and lose the contacts the import added — and the others are kept,
+ * counted, and listed up to `keptListMax`. The position is stored with the step, so a killed undo
+ * resumes where it stopped and a re-run changes nothing twice. Returns true when the undo is
+ * finished (status `undone`).
  */
-export async function undoImportStep(db: Executor, importId: string, limit = 1000): Promise<boolean> {
+export async function undoImportStep(
+  db: Executor,
+  importId: string,
+  limit = 1000,
+  keptListMax = UNDO_KEPT_LIST_MAX,
+): Promise<boolean> {
   return db.transaction(async (tx) => {
     const [current] = await queryRows<{
       status: string;
-      undo_report: UndoReport | null;
+      // A report stored before `keptTotal` existed lists every kept client.
+      undo_report: (Omit<UndoReport, 'keptTotal'> & { keptTotal?: number }) | null;
       workspace_id: string;
     }>(
       tx,
@@ -48,8 +61,11 @@ export async function undoImportStep(db: Executor, importId: string, limit = 100
     );
     if (current?.status !== 'undoing') return true;
     const report: UndoReport = current.undo_report?.kept
-      ? current.undo_report
-      : { kept: [], deleted: 0, restored: 0, cursor: null };
+      ? {
+          ...current.undo_report,
+          keptTotal: current.undo_report.keptTotal ?? current.undo_report.kept.length,
+        }
+      : { kept: [], keptTotal: 0, deleted: 0, restored: 0, cursor: null };
     const changes = await queryRows<ChangeRow>(
       tx,
       sql`select ch.client_id::text as client_id, ch.action, ch.before, ch.version_after, c.version, c.display_name,
@@ -67,11 +83,14 @@ export async function undoImportStep(db: Executor, importId: string, limit = 100
     for (const ch of changes) {
       const untouched = Number(ch.version) === ch.version_after && ch.merged_into_id === null;
       if (!untouched) {
-        report.kept.push({
-          clientId: ch.client_id,
-          displayName: ch.display_name ?? '',
-          reason: ch.merged_into_id ? 'merged' : 'edited_since',
-        });
+        report.keptTotal++;
+        if (report.kept.length < keptListMax) {
+          report.kept.push({
+            clientId: ch.client_id,
+            displayName: ch.display_name ?? '',
+            reason: ch.merged_into_id ? 'merged' : 'edited_since',
+          });
+        }
       } else if (ch.action === 'created') toDelete.push(ch.client_id);
       else toRestore.push(ch);
     }
@@ -144,7 +163,7 @@ export async function undoImportStep(db: Executor, importId: string, limit = 100
           action: 'import.undone',
           entity: 'import',
           entityId: importId,
-          after: { deleted: report.deleted, restored: report.restored, kept: report.kept.length },
+          after: { deleted: report.deleted, restored: report.restored, kept: report.keptTotal },
         },
       );
     }
