@@ -8,7 +8,7 @@ import { dashboardRouter } from './dashboard.ts';
 import { deadLettersRouter } from './dead-letters.ts';
 import { duplicatesRouter } from './duplicates.ts';
 import { fieldsRouter } from './fields.ts';
-import { importsRouter } from './imports.ts';
+import { importsRouter } from './imports/index.ts';
 import { interactionsRouter } from './interactions.ts';
 import { listsRouter } from './lists.ts';
 import { membersRouter } from './members.ts';

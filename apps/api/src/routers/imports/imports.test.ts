@@ -5,8 +5,8 @@ import { execute } from '@cb/db';
 import { suggestPurchaseMapping } from '@cb/domain';
 import { runImport, runUndo, startWorker } from '@cb/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../log.ts';
-import { addMember, type Caller, failure, openTestApp, signUp, type TestApp } from '../testing/harness.ts';
+import { createLogger } from '../../log.ts';
+import { addMember, type Caller, failure, openTestApp, signUp, type TestApp } from '../../testing/harness.ts';
 
 /*
  * The import flow through the typed client over HTTP, on a real database: upload → get →
