@@ -19,3 +19,6 @@ ALTER INDEX "clients_name_tokens_idx" SET (fastupdate=true, gin_pending_list_lim
 -- Persons have no INN: only the rows that have one are indexed.
 DROP INDEX "clients_inn_idx";--> statement-breakpoint
 CREATE INDEX "clients_inn_idx" ON "clients" USING btree ("workspace_id","inn") WHERE "clients"."inn" is not null;
+--> statement-breakpoint
+-- Nothing looks clients up by the whole match key (search reads name_tokens, duplicates their keys).
+DROP INDEX "clients_match_key_idx";

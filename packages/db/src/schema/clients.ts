@@ -85,7 +85,7 @@ export const clients = pgTable(
     // The list's "by temperature" sort (unassessed clients sort as -1), keyset-paged on id.
     index('clients_workspace_score_idx').on(t.workspaceId, sql`coalesce(${t.temperatureScore}, -1)`, t.id),
     index('clients_workspace_updated_idx').on(t.workspaceId, t.updatedAt, t.id),
-    index('clients_match_key_idx').on(t.workspaceId, t.matchKey),
+    // No index on match_key alone: name search goes through name_tokens, duplicates through their keys.
     // A small fast-update pending list (512 kB): inserts (an import's thousands of clients per
     // chunk) append to it and it is merged into the tree in sorted batches, a third cheaper than
     // entry-by-entry; a search scans at most those 512 kB on top of the tree, never a long list.
