@@ -1,13 +1,44 @@
-import type { BatchKind, PhoneType } from '@cb/domain/vocabulary';
+import { type CustomFieldLabel, parseImportMapping, reuseMapping, suggestMapping } from '@cb/domain';
 import type { ApiProblem, WireIssue } from '../../api/errors.ts';
-import { trpc } from '../../api/trpc.ts';
+import { type Inputs, type Outputs, trpc } from '../../api/trpc.ts';
 
 /*
- * The import API as the screens use it: the contract of issue #5, written out here so the screens
- * compile while the router is built; `importsApi` is the only place that reaches `trpc.imports`.
- * Once the router lands, these types can be replaced by `Outputs['imports'][…]`.
+ * The import API as the screens use it: every type below is the router's own (`Outputs` /
+ * `Inputs` of `imports.*`), named for the screens; `importsApi` is the only place that reaches
+ * `trpc.imports`.
  */
 
+type ImportsOutputs = Outputs['imports'];
+
+/** What the web app shows of an import (`imports.get`, and what the mutations return). */
+export type ImportView = ImportsOutputs['get'];
+/** The status poll (`imports.status`). */
+export type ImportStatusView = ImportsOutputs['status'];
+export type ImportListItem = ImportsOutputs['list']['items'][number];
+export type SavedMapping = ImportsOutputs['mappings'][number];
+export type SetMappingInput = Inputs['imports']['setMapping'];
+
+export type ImportStatus = ImportView['status'];
+/** What the file holds: clients, or purchases attached to clients by their external id. */
+export type ImportKind = ImportView['kind'];
+export const importKinds = ['clients', 'purchases'] as const satisfies readonly ImportKind[];
+export type ImportColumn = ImportView['mapping'][number];
+export type ImportTarget = NonNullable<ImportColumn['target']>;
+export type ImportSource = NonNullable<ImportView['source']>;
+export type DuplicatePolicy = NonNullable<ImportView['duplicatePolicy']>;
+export type ImportCounts = ImportView['counts'];
+export type ImportProgress = ImportView['progress'];
+/** The first kept clients (the API caps the list), `keptTotal` counting them all, and the totals. */
+export type UndoReport = NonNullable<ImportView['undoReport']>;
+
+/** A dry run's result, by the import's kind (`clients` or `purchases`). */
+export type DryRun = ImportsOutputs['dryRun'];
+export type ClientDryRun = Extract<DryRun, { kind: 'clients' }>;
+export type PurchaseDryRun = Extract<DryRun, { kind: 'purchases' }>;
+/** A problem of one row or cell, as the dry run previews it. */
+export type RowIssue = DryRun['preview'][number]['issues'][number];
+
+/** The client fields a column can fill, in the order the mapping editor offers them. */
 export const importFieldKeys = [
   'fullName',
   'lastName',
@@ -21,166 +52,49 @@ export const importFieldKeys = [
   'address',
   'tags',
   'externalId',
-] as const;
+] as const satisfies readonly Extract<ImportTarget, { kind: 'field' }>['field'][];
 export type ImportFieldKey = (typeof importFieldKeys)[number];
 
-export type ImportTarget =
-  | { kind: 'field'; field: ImportFieldKey }
-  | { kind: 'phone'; type?: PhoneType }
-  | { kind: 'email' }
-  | { kind: 'custom'; key: string };
+/** The import's client mapping: as stored for a client import, suggested from the headers otherwise. */
+export function clientMappingOf(view: Pick<ImportView, 'kind' | 'mapping' | 'headers'>): ImportColumn[] {
+  return view.kind === 'clients' ? view.mapping : suggestMapping(view.headers);
+}
 
-export type ImportColumn = { column: number; header: string; target: ImportTarget | null };
-
-export type ImportStatus = 'uploaded' | 'queued' | 'running' | 'completed' | 'failed' | 'undoing' | 'undone';
+/**
+ * A saved client mapping applied to this file by header, as `imports.applyMapping` does; for a file
+ * stored as purchases, which that procedure would check as a purchase mapping. Null: the saved
+ * mapping is no longer valid.
+ */
+export function reuseClientMapping(
+  saved: Pick<SavedMapping, 'mapping'>,
+  headers: readonly string[],
+  customFields: readonly CustomFieldLabel[],
+): ImportColumn[] | null {
+  const parsed = parseImportMapping(saved.mapping);
+  return parsed.ok ? reuseMapping(parsed.value, headers, customFields) : null;
+}
 
 /** Statuses in which a worker is busy with the import: the screen asks for progress each second. */
 export const activeStatuses: readonly ImportStatus[] = ['queued', 'running', 'undoing'];
 export const isActive = (status: ImportStatus) => activeStatuses.includes(status);
 
-export type ImportSource = {
-  batchKind: BatchKind;
-  name: string;
-  vendor?: string | null | undefined;
-  costKopecks?: number | null | undefined;
-  acquiredOn?: string | null | undefined;
-};
-
-export const matchKeys = ['externalId', 'phone', 'email', 'fuzzy'] as const;
+export const matchKeys = [
+  'externalId',
+  'phone',
+  'email',
+  'fuzzy',
+] as const satisfies readonly DuplicatePolicy['matchBy'][number][];
 export type MatchKey = (typeof matchKeys)[number];
-export const duplicateActions = ['skip', 'fill', 'overwrite', 'create'] as const;
+export const duplicateActions = [
+  'skip',
+  'fill',
+  'overwrite',
+  'create',
+] as const satisfies readonly DuplicatePolicy['action'][];
 export type DuplicateAction = (typeof duplicateActions)[number];
-export type DuplicatePolicy = { matchBy: MatchKey[]; action: DuplicateAction };
 
-export type ImportCounts = {
-  rowsDone: number;
-  created: number;
-  updated: number;
-  duplicates: number;
-  invalid: number;
-};
-export type ImportProgress = {
-  rowsDone: number;
-  totalRows: number | null;
-  bytesDone: number;
-  fileSize: number;
-  fraction: number | null;
-  rowsPerSecond: number | null;
-  etaSeconds: number | null;
-};
-
-export type RowIssue = {
-  row: number;
-  column: number | null;
-  header: string | null;
-  value: string | null;
-  code: string;
-  message: string;
-};
-
-export type PreviewClient = {
-  displayName: string;
-  kind: 'person' | 'company';
-  phones: string[];
-  emails: string[];
-  birthday: string | null;
-  city: string | null;
-};
-
-export type DryRun = {
-  rowsChecked: number;
-  totalRows: number | null;
-  complete: boolean;
-  counts: { create: number; update: number; duplicate: number; invalid: number; partial: number };
-  preview: {
-    row: number;
-    action: 'create' | 'update' | 'skip' | 'invalid';
-    client: PreviewClient | null;
-    matchedClient: { id: string; displayName: string } | null;
-    matchedBy: string | null;
-    issues: RowIssue[];
-  }[];
-  errorCount: number;
-};
-
-/** `reason`: `edited_since` or `merged` (translated on screen; an unknown code is shown as is). */
-export type UndoReport = {
-  kept: { clientId: string; displayName: string; reason: string }[];
-  deleted?: number;
-  restored?: number;
-};
-
-export type ImportView = {
-  id: string;
-  kind: string;
-  fileName: string;
-  fileSize: number;
-  status: ImportStatus;
-  file: {
-    format: string;
-    encoding: string | null;
-    delimiter: string | null;
-    sheet: string | null;
-    sheets: string[];
-  };
-  headers: string[];
-  sample: string[][];
-  mapping: ImportColumn[];
-  source: ImportSource | null;
-  allowPartialRows: boolean;
-  duplicatePolicy: DuplicatePolicy | null;
-  batchId: string | null;
-  totalRows: number | null;
-  counts: ImportCounts;
-  progress: ImportProgress;
-  dryRun: DryRun | null;
-  error: { code: string; message: string } | null;
-  undoReport: UndoReport | null;
-  errorCount: number;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-};
-
-export type ImportStatusView = Pick<
-  ImportView,
-  'id' | 'status' | 'counts' | 'progress' | 'error' | 'undoReport'
->;
-
-export type ImportListItem = Pick<
-  ImportView,
-  'id' | 'fileName' | 'status' | 'counts' | 'createdAt' | 'finishedAt' | 'source' | 'batchId'
->;
-
-export type SavedMapping = { id: string; name: string; headers: string[]; mapping: ImportColumn[] };
-
-export type SetMappingInput = {
-  id: string;
-  mapping: ImportColumn[];
-  source?: ImportSource;
-  allowPartialRows?: boolean;
-  saveAs?: string;
-};
-
-type ImportsClient = {
-  get: { query: (input: { id: string }) => Promise<ImportView> };
-  status: { query: (input: { id: string }) => Promise<ImportStatusView> };
-  list: {
-    query: (input: { cursor?: string | null; limit?: number }) => Promise<{
-      items: ImportListItem[];
-      nextCursor: string | null;
-    }>;
-  };
-  mappings: { query: (input: Record<string, never>) => Promise<SavedMapping[]> };
-  setMapping: { mutate: (input: SetMappingInput) => Promise<ImportView> };
-  applyMapping: { mutate: (input: { id: string; mappingId: string }) => Promise<ImportView> };
-  dryRun: { mutate: (input: { id: string; duplicatePolicy?: DuplicatePolicy }) => Promise<DryRun> };
-  start: { mutate: (input: { id: string; duplicatePolicy: DuplicatePolicy }) => Promise<ImportView> };
-  undo: { mutate: (input: { id: string }) => Promise<ImportView> };
-};
-
-/** The `imports` router of the API client (see the note at the top of the file). */
-export const importsApi = (): ImportsClient => (trpc as unknown as { imports: ImportsClient }).imports;
+/** The `imports` router of the API client. */
+export const importsApi = () => trpc.imports;
 
 export const importQuery = (id: string) => ({
   queryKey: ['imports', 'get', { id }] as const,

@@ -1,8 +1,18 @@
-import { configure, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, configure, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import axe from 'axe-core';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ImportStatusView } from './api.ts';
-import { apiError, BATCH_ID, dryRunResult, IMPORT_ID, importView, renderImports } from './testing.tsx';
+import {
+  apiError,
+  BATCH_ID,
+  dryRunResult,
+  IMPORT_ID,
+  importView,
+  purchaseDryRunResult,
+  renderImports,
+  retailImportView,
+} from './testing.tsx';
 
 configure({ asyncUtilTimeout: 4000 });
 
@@ -13,6 +23,28 @@ vi.mock(import('../../api/trpc.ts'), async (importOriginal) => ({
 }));
 
 const route = `/imports/${IMPORT_ID}`;
+
+/** The select of a purchase field, by the field's name. */
+const purchaseSelect = (field: string) =>
+  screen.getByRole<HTMLSelectElement>('combobox', { name: `Столбец для поля «${field}»` });
+const chosenColumn = (field: string) => purchaseSelect(field).selectedOptions[0]?.textContent;
+/** The texts an element is described by (its hint, its error). */
+const describedBy = (element: HTMLElement) =>
+  (element.getAttribute('aria-describedby') ?? '')
+    .split(' ')
+    .map((id) => document.getElementById(id)?.textContent ?? '');
+
+/** The UCI file as the purchase editor suggests it, column by column. */
+const retailPurchaseMapping = [
+  { column: 0, header: 'InvoiceNo', target: 'invoice' },
+  { column: 1, header: 'StockCode', target: 'sku' },
+  { column: 2, header: 'Description', target: 'description' },
+  { column: 3, header: 'Quantity', target: 'quantity' },
+  { column: 4, header: 'InvoiceDate', target: 'date' },
+  { column: 5, header: 'UnitPrice', target: 'unitPrice' },
+  { column: 6, header: 'CustomerID', target: 'clientExternalId' },
+  { column: 7, header: 'Country', target: 'country' },
+];
 
 beforeEach(() => {
   for (const fn of Object.values(api)) fn.mockReset();
@@ -62,6 +94,7 @@ describe('import setup', () => {
     await waitFor(() => expect(api.setMapping).toHaveBeenCalledTimes(1));
     expect(api.setMapping).toHaveBeenCalledWith({
       id: IMPORT_ID,
+      kind: 'clients',
       mapping: [
         { column: 0, header: 'ФИО', target: { kind: 'field', field: 'fullName' } },
         { column: 1, header: 'Телефон', target: { kind: 'phone', type: 'mobile' } },
@@ -197,6 +230,279 @@ describe('import setup', () => {
   });
 });
 
+describe('a purchase file', () => {
+  it('previews its dry run as purchase lines: counts, clients found or created, returns skipped', async () => {
+    api.get.mockResolvedValue(importView({ kind: 'purchases', mapping: [], dryRun: purchaseDryRunResult }));
+    renderImports(route);
+    const preview = await screen.findByTestId('dry-run');
+    const figure = (id: string) => within(screen.getByTestId(id)).getByRole('definition').textContent;
+    expect([
+      figure('dry-purchases'),
+      figure('dry-lines'),
+      figure('dry-new-clients'),
+      figure('dry-existing-clients'),
+      figure('dry-invalid'),
+      figure('dry-returns'),
+    ]).toEqual(['2', '2', '1', '1', '0', '1']);
+    const rows = within(preview).getAllByTestId('preview-row');
+    expect(rows.map((r) => r.getAttribute('data-action'))).toEqual(['line', 'line', 'return']);
+    expect(within(rows[0]!).getByRole('link', { name: 'Иванов Иван' }).getAttribute('href')).toBe(
+      '/clients/0c000000-0000-4000-8000-000000000001',
+    );
+    expect(within(rows[0]!).getByText('WHITE HANGING HEART')).toBeTruthy();
+    expect(within(rows[0]!).getByText('6 × 2,55 £')).toBeTruthy();
+    expect(within(rows[1]!).getByText('будет создан')).toBeTruthy();
+    expect(within(rows[2]!).getByText('Возврат')).toBeTruthy();
+    expect(
+      within(preview).getByRole('link', { name: 'Скачать отчёт об ошибках (CSV)' }).getAttribute('href'),
+    ).toBe(`/api/imports/${IMPORT_ID}/errors.csv?dryRun=1`);
+    // Purchases attach by the customer id: there is no duplicate policy to choose.
+    expect(screen.queryByRole('heading', { name: 'Дубликаты' })).toBeNull();
+  });
+});
+
+describe('setting up a purchase file', () => {
+  it('suggests the purchase columns of the UCI file once "Purchases" is chosen, and sends them with the kind and the currency', async () => {
+    const user = userEvent.setup();
+    api.get.mockResolvedValue(retailImportView());
+    api.setMapping.mockImplementation(async (input: { mapping: unknown; source: unknown }) =>
+      retailImportView({ kind: 'purchases', mapping: input.mapping as never, source: input.source as never }),
+    );
+    api.dryRun.mockResolvedValue(purchaseDryRunResult);
+    api.start.mockResolvedValue(retailImportView({ kind: 'purchases', status: 'queued' }));
+    api.status.mockResolvedValue(running(0));
+    renderImports(route);
+    const clients = await screen.findByRole('radio', { name: 'Клиенты' });
+    expect(clients).toHaveProperty('checked', true);
+    expect(screen.getByTestId('import-mapping')).toBeTruthy();
+
+    const purchases = screen.getByRole('radio', { name: 'Покупки' });
+    expect(describedBy(purchases)).toEqual([
+      'Каждая строка — товар в заказе или заказ целиком: покупки привязываются к клиентам по коду клиента, клиенты без карточки создаются.',
+    ]);
+    await user.click(purchases);
+    expect(screen.queryByTestId('import-mapping')).toBeNull();
+    expect(screen.getByTestId('purchase-mapping')).toBeTruthy();
+    expect(
+      ['Код клиента', 'Номер заказа', 'Дата покупки', 'Цена за единицу', 'Сумма', 'Имя клиента'].map(
+        chosenColumn,
+      ),
+    ).toEqual(['CustomerID', 'InvoiceNo', 'InvoiceDate', 'UnitPrice', '— нет в файле —', '— нет в файле —']);
+    // Required fields say so, in words and to assistive technology; the sample shows the column's values.
+    expect(purchaseSelect('Код клиента').getAttribute('aria-required')).toBe('true');
+    expect(purchaseSelect('Сумма').getAttribute('aria-required')).toBeNull();
+    const customerRow = screen
+      .getAllByTestId('purchase-row')
+      .find((row) => row.getAttribute('data-field') === 'clientExternalId');
+    expect(within(customerRow!).getByText('обязательно')).toBeTruthy();
+    expect(within(customerRow!).getAllByText('17850')).toHaveLength(2);
+    // Neither partial rows nor a duplicate policy apply to purchases.
+    expect(screen.queryByLabelText(/Импортировать строку без неверных значений/)).toBeNull();
+    expect(screen.queryByRole('heading', { name: 'Дубликаты' })).toBeNull();
+
+    await user.selectOptions(purchaseSelect('Страна'), '— нет в файле —');
+    await user.type(screen.getByLabelText('Валюта по умолчанию'), 'gbp');
+    await user.click(screen.getByRole('button', { name: 'Проверить файл' }));
+    await waitFor(() => expect(api.setMapping).toHaveBeenCalledTimes(1));
+    expect(api.setMapping).toHaveBeenCalledWith({
+      id: IMPORT_ID,
+      kind: 'purchases',
+      mapping: retailPurchaseMapping.map((c) => (c.target === 'country' ? { ...c, target: null } : c)),
+      source: {
+        batchKind: 'import',
+        name: 'online-retail.csv',
+        vendor: null,
+        costKopecks: null,
+        acquiredOn: null,
+        currency: 'GBP',
+      },
+    });
+    await waitFor(() => expect(api.dryRun).toHaveBeenCalledWith({ id: IMPORT_ID }));
+    expect(await screen.findByTestId('dry-purchases')).toBeTruthy();
+    const start = screen.getByRole('button', { name: 'Начать импорт' });
+    await waitFor(() => expect(start).toHaveProperty('disabled', false));
+    await user.click(start);
+    // The API asks every start for a policy; a purchase run does not use it.
+    expect(api.start).toHaveBeenCalledWith({
+      id: IMPORT_ID,
+      duplicatePolicy: { matchBy: ['externalId', 'phone', 'email'], action: 'skip' },
+    });
+  });
+
+  it('asks for the required columns and refuses a column chosen twice before sending; API issues land on their fields', async () => {
+    const user = userEvent.setup();
+    api.get.mockResolvedValue(retailImportView());
+    renderImports(route);
+    await user.click(await screen.findByRole('radio', { name: 'Покупки' }));
+    await user.selectOptions(purchaseSelect('Код клиента'), '— нет в файле —');
+    await user.selectOptions(purchaseSelect('Цена за единицу'), '— нет в файле —');
+    await user.selectOptions(purchaseSelect('Имя клиента'), 'InvoiceDate');
+    // A column chosen twice is shown at once, on both fields.
+    expect(purchaseSelect('Имя клиента').getAttribute('aria-invalid')).toBe('true');
+    expect(describedBy(purchaseSelect('Имя клиента'))).toContain(
+      'Этот столбец уже выбран для поля «Дата покупки»',
+    );
+    expect(describedBy(purchaseSelect('Дата покупки'))).toContain(
+      'Этот столбец уже выбран для поля «Имя клиента»',
+    );
+    expect(purchaseSelect('Код клиента').getAttribute('aria-invalid')).toBeNull();
+    await user.type(screen.getByLabelText('Валюта по умолчанию'), 'фунты');
+    await user.click(screen.getByRole('button', { name: 'Проверить файл' }));
+    expect(describedBy(purchaseSelect('Код клиента'))).toContain(
+      'Выберите столбец: без этого поля покупку не импортировать',
+    );
+    expect(describedBy(purchaseSelect('Цена за единицу'))).toContain(
+      'Выберите столбец с ценой за единицу или с суммой',
+    );
+    expect(screen.getByText('Три латинские буквы кода валюты, например RUB или EUR')).toBeTruthy();
+    expect(api.setMapping).not.toHaveBeenCalled();
+
+    await user.selectOptions(purchaseSelect('Код клиента'), 'CustomerID');
+    await user.selectOptions(purchaseSelect('Сумма'), 'UnitPrice');
+    await user.selectOptions(purchaseSelect('Имя клиента'), '— нет в файле —');
+    await user.clear(screen.getByLabelText('Валюта по умолчанию'));
+    expect(purchaseSelect('Код клиента').getAttribute('aria-invalid')).toBeNull();
+    expect(purchaseSelect('Цена за единицу').getAttribute('aria-invalid')).toBeNull();
+    api.setMapping.mockRejectedValue(
+      apiError('BAD_REQUEST', 'Сопоставление не принято', [
+        { field: 'mapping.4.target', code: 'custom', message: 'Даты в столбце не читаются' },
+        { field: 'mapping', code: 'custom', message: 'Нужен столбец с кодом клиента' },
+        { field: 'source.name', code: 'too_small', message: 'Укажите название партии' },
+      ]),
+    );
+    await user.click(screen.getByRole('button', { name: 'Проверить файл' }));
+    await waitFor(() => expect(purchaseSelect('Дата покупки').getAttribute('aria-invalid')).toBe('true'));
+    expect(describedBy(purchaseSelect('Дата покупки'))).toContain('Даты в столбце не читаются');
+    expect(purchaseSelect('Код клиента').getAttribute('aria-invalid')).toBeNull();
+    expect(screen.getByTestId('mapping-issues').textContent).toBe('Нужен столбец с кодом клиента');
+    expect(screen.getByLabelText('Название партии').getAttribute('aria-invalid')).toBe('true');
+    expect(api.setMapping).toHaveBeenCalledWith(
+      expect.objectContaining({
+        kind: 'purchases',
+        source: expect.objectContaining({ currency: null }),
+      }),
+    );
+    expect(api.dryRun).not.toHaveBeenCalled();
+  });
+
+  it('opens a purchase import with the purchase editor and its stored columns; a stored dry run lets it start', async () => {
+    const user = userEvent.setup();
+    const stored = retailPurchaseMapping.map((c) =>
+      c.target === 'unitPrice'
+        ? { ...c, target: null }
+        : c.target === 'quantity'
+          ? { ...c, target: 'amount' }
+          : c,
+    );
+    api.get.mockResolvedValue(
+      retailImportView({
+        kind: 'purchases',
+        mapping: stored as never,
+        source: { batchKind: 'other_system', name: 'Магазин', currency: 'GBP' } as never,
+        dryRun: purchaseDryRunResult,
+      }),
+    );
+    renderImports(route);
+    expect(await screen.findByRole('radio', { name: 'Покупки' })).toHaveProperty('checked', true);
+    expect(screen.queryByTestId('import-mapping')).toBeNull();
+    expect(['Сумма', 'Количество', 'Цена за единицу'].map(chosenColumn)).toEqual([
+      'Quantity',
+      '— нет в файле —',
+      '— нет в файле —',
+    ]);
+    expect(screen.getByLabelText('Валюта по умолчанию')).toHaveProperty('value', 'GBP');
+    // The setup form passes axe-core as the e2e runs it (colour contrast needs a real browser).
+    const audit = await axe.run(screen.getByTestId('import-setup'), {
+      resultTypes: ['violations'],
+      rules: { 'color-contrast': { enabled: false } },
+    });
+    expect(
+      audit.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    ).toEqual([]);
+    const start = screen.getByRole('button', { name: 'Начать импорт' });
+    expect(start).toHaveProperty('disabled', false);
+
+    // Back to clients: the client editor, with a mapping suggested from the headers, and a new check.
+    await user.click(screen.getByRole('radio', { name: 'Клиенты' }));
+    expect(screen.queryByTestId('purchase-mapping')).toBeNull();
+    expect(screen.getByRole('combobox', { name: 'Поле для столбца «CustomerID»' })).toBeTruthy();
+    expect(screen.queryByLabelText('Валюта по умолчанию')).toBeNull();
+    expect(start).toHaveProperty('disabled', true);
+    await user.click(screen.getByRole('radio', { name: 'Покупки' }));
+    expect(start).toHaveProperty('disabled', false);
+  });
+
+  it('offers the saved mappings of the chosen kind; a saved purchase mapping is applied by header', async () => {
+    const user = userEvent.setup();
+    const saved = (id: string, kind: 'clients' | 'purchases', name: string, mapping: unknown[]) => ({
+      id,
+      kind,
+      name,
+      headers: [],
+      mapping,
+      createdAt: '2026-11-01T10:00:00.000Z',
+      updatedAt: '2026-11-01T10:00:00.000Z',
+    });
+    api.get.mockResolvedValue(retailImportView());
+    api.mappings.mockResolvedValue([
+      saved('0d000000-0000-4000-8000-000000000001', 'clients', 'Клиенты из 1С', []),
+      saved('0d000000-0000-4000-8000-000000000002', 'purchases', 'Продажи магазина', [
+        { column: 0, header: 'Customer ID', target: 'clientExternalId' },
+        { column: 1, header: 'Description', target: null },
+        { column: 2, header: 'Country', target: 'city' },
+      ]),
+    ]);
+    renderImports(route);
+    const list = await screen.findByRole('combobox', { name: 'Сохранённые сопоставления' });
+    expect(
+      within(list)
+        .getAllByRole('option')
+        .map((o) => o.textContent),
+    ).toEqual(['— выберите —', 'Клиенты из 1С']);
+    await user.click(screen.getByRole('radio', { name: 'Покупки' }));
+    const purchaseList = screen.getByRole('combobox', { name: 'Сохранённые сопоставления' });
+    expect(
+      within(purchaseList)
+        .getAllByRole('option')
+        .map((o) => o.textContent),
+    ).toEqual(['— выберите —', 'Продажи магазина']);
+    await user.selectOptions(purchaseList, 'Продажи магазина');
+    await user.click(screen.getByRole('button', { name: 'Применить' }));
+    expect(['Код клиента', 'Товар', 'Город', 'Страна', 'Дата покупки'].map(chosenColumn)).toEqual([
+      'CustomerID',
+      '— нет в файле —',
+      'Country',
+      '— нет в файле —',
+      'InvoiceDate',
+    ]);
+    expect(api.applyMapping).not.toHaveBeenCalled();
+
+    // A file stored as purchases turned back to clients: the client mapping is matched here too,
+    // since the API would check it as a purchase mapping.
+    cleanup();
+    api.get.mockResolvedValue(
+      retailImportView({ kind: 'purchases', mapping: retailPurchaseMapping as never }),
+    );
+    api.mappings.mockResolvedValue([
+      saved('0d000000-0000-4000-8000-000000000001', 'clients', 'Клиенты из 1С', [
+        { column: 0, header: 'Country', target: { kind: 'field', field: 'city' } },
+      ]),
+    ]);
+    renderImports(route);
+    await user.click(await screen.findByRole('radio', { name: 'Клиенты' }));
+    await user.selectOptions(
+      await screen.findByRole('combobox', { name: 'Сохранённые сопоставления' }),
+      'Клиенты из 1С',
+    );
+    await user.click(screen.getByRole('button', { name: 'Применить' }));
+    expect(screen.getByRole('combobox', { name: 'Поле для столбца «Country»' })).toHaveProperty(
+      'value',
+      'field:city',
+    );
+    expect(api.applyMapping).not.toHaveBeenCalled();
+  });
+});
+
 describe('a running and a finished import', () => {
   it('polls while running and shows the result when the worker is done', async () => {
     api.get.mockResolvedValueOnce(importView({ status: 'running' }));
@@ -233,13 +539,21 @@ describe('a running and a finished import', () => {
     api.undo.mockResolvedValue(importView({ status: 'undoing' }));
     api.status.mockResolvedValue({
       ...running(0, { status: 'undone' }),
-      undoReport: { kept: [{ clientId: 'c1', displayName: 'Иванов Иван', reason: 'edited_since' }] },
+      undoReport: {
+        kept: [{ clientId: 'c1', displayName: 'Иванов Иван', reason: 'edited_since' }],
+        keptTotal: 1,
+      },
     });
     api.get.mockResolvedValue(
       importView({
         status: 'undone',
         undoReport: {
-          kept: [{ clientId: 'c1', displayName: 'Иванов Иван', reason: 'edited_since' }],
+          kept: [
+            { clientId: 'c1', displayName: 'Иванов Иван', reason: 'edited_since' },
+            { clientId: 'c2', displayName: 'Петрова Анна', reason: 'merged' },
+          ],
+          // The API lists the first kept clients only; the rest are counted.
+          keptTotal: 1002,
           deleted: 41,
           restored: 7,
         },
@@ -257,6 +571,10 @@ describe('a running and a finished import', () => {
     const kept = within(report).getByTestId('undo-kept');
     expect(within(kept).getByRole('link', { name: 'Иванов Иван' }).getAttribute('href')).toBe('/clients/c1');
     expect(within(kept).getByText('Изменён после импорта')).toBeTruthy();
+    expect(within(kept).getAllByRole('link')).toHaveLength(2);
+    expect(screen.getByTestId('undo-kept-more').textContent).toBe(
+      'И ещё 1\u00a0000 — в списке только первые 2.',
+    );
     expect(screen.getByTestId('undo-totals').textContent).toBe(
       'Удалено созданных клиентов: 41, восстановлено изменённых: 7.',
     );

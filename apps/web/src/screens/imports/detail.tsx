@@ -375,6 +375,14 @@ function Undone({ view }: { view: ImportView }) {
               ))}
             </tbody>
           </table>
+          {report && report.keptTotal > kept.length ? (
+            <p className="muted" data-testid="undo-kept-more">
+              {t('undone.keptMore', {
+                more: format.number(report.keptTotal - kept.length),
+                listed: format.number(kept.length),
+              })}
+            </p>
+          ) : null}
         </>
       )}
     </section>

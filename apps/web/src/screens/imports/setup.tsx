@@ -1,3 +1,4 @@
+import type { PurchaseField } from '@cb/domain';
 import { label } from '@cb/domain/i18n';
 import { batchKinds } from '@cb/domain/vocabulary';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -10,20 +11,34 @@ import { useLocale } from '../../i18n/format.ts';
 import { CheckboxField, SelectField, TextField } from '../../ui/field.tsx';
 import { FormError } from '../../ui/states.tsx';
 import {
+  clientMappingOf,
   type DryRun,
   type DuplicateAction,
   type DuplicatePolicy,
   duplicateActions,
   type ImportColumn,
+  type ImportKind,
   type ImportSource,
   type ImportView,
+  importKinds,
   importQuery,
   importsApi,
   type MatchKey,
   matchKeys,
+  reuseClientMapping,
 } from './api.ts';
 import { DryRunPreview } from './dry-run.tsx';
 import { MappingEditor } from './mapping-editor.tsx';
+import { PurchaseMappingEditor } from './purchase-editor.tsx';
+import {
+  assignmentOf,
+  checkPurchaseAssignment,
+  type PurchaseAssignment,
+  purchaseIssuesByField,
+  purchaseMappingOf,
+  reusePurchaseAssignment,
+  toPurchaseMapping,
+} from './purchase-mapping.ts';
 
 type SourceDraft = {
   batchKind: ImportSource['batchKind'];
@@ -31,9 +46,18 @@ type SourceDraft = {
   vendor: string;
   cost: string;
   acquiredOn: string;
+  /** Purchase files only: the currency of rows without one. */
+  currency: string;
 };
 
 const DEFAULT_POLICY: DuplicatePolicy = { matchBy: ['externalId', 'phone', 'email'], action: 'skip' };
+
+/** `rub ` → `RUB`; empty → null; anything but three Latin letters → undefined (not a code). */
+export function parseCurrency(text: string): string | null | undefined {
+  const code = text.trim().toUpperCase();
+  if (code === '') return null;
+  return /^[A-Z]{3}$/.test(code) ? code : undefined;
+}
 
 /** `15 000,50` → 1500050 kopecks; empty → null; anything else → undefined (not a sum). */
 export function parseRubles(text: string): number | null | undefined {
@@ -51,31 +75,65 @@ function sourceDraft(view: ImportView): SourceDraft {
     vendor: s?.vendor ?? '',
     cost: s?.costKopecks === null || s?.costKopecks === undefined ? '' : String(s.costKopecks / 100),
     acquiredOn: s?.acquiredOn ?? '',
+    currency: s?.currency ?? '',
   };
 }
 
-function toSource(draft: SourceDraft, costKopecks: number | null): ImportSource {
+/** The batch's source as sent; the currency only for a purchase file (clients have no money). */
+function toSource(draft: SourceDraft, kind: ImportKind): ImportSource {
   return {
     batchKind: draft.batchKind,
     name: draft.name.trim(),
     vendor: draft.vendor.trim() || null,
-    costKopecks,
+    costKopecks: parseRubles(draft.cost) ?? null,
     acquiredOn: draft.acquiredOn || null,
+    ...(kind === 'purchases' ? { currency: parseCurrency(draft.currency) ?? null } : {}),
   };
 }
 
-/** What a dry run depends on: when this changes, the last check no longer speaks for the file. */
-const checkKey = (
-  mapping: ImportColumn[],
-  source: SourceDraft,
-  allowPartialRows: boolean,
-  policy: DuplicatePolicy,
-) => JSON.stringify({ mapping, source, allowPartialRows, policy });
+/** Everything the setup step edits, before it is sent. */
+type Settings = {
+  kind: ImportKind;
+  mapping: ImportColumn[];
+  purchases: PurchaseAssignment;
+  source: SourceDraft;
+  allowPartialRows: boolean;
+  policy: DuplicatePolicy;
+};
+
+function settingsOf(view: ImportView): Settings {
+  return {
+    kind: view.kind,
+    mapping: clientMappingOf(view),
+    purchases: assignmentOf(purchaseMappingOf(view)),
+    source: sourceDraft(view),
+    allowPartialRows: view.allowPartialRows,
+    policy: view.duplicatePolicy ?? DEFAULT_POLICY,
+  };
+}
 
 /**
- * An uploaded file, before it runs: the column mapping, the batch's source and the duplicate
- * policy; a dry run of exactly those settings with its preview and error report; then Start, which
- * waits for a dry run of the settings as they are now.
+ * What a dry run depends on, for the import's kind: when this changes, the last check no longer
+ * speaks for the file. A purchase file has no duplicate policy and no partial rows.
+ */
+function checkKey(settings: Settings, headers: readonly string[]): string {
+  const { kind, source } = settings;
+  return kind === 'purchases'
+    ? JSON.stringify({ kind, mapping: toPurchaseMapping(settings.purchases, headers), source })
+    : JSON.stringify({
+        kind,
+        mapping: settings.mapping,
+        source: { ...source, currency: '' },
+        allowPartialRows: settings.allowPartialRows,
+        policy: settings.policy,
+      });
+}
+
+/**
+ * An uploaded file, before it runs: what it holds (clients or purchases), the column mapping of
+ * that kind, the batch's source and, for clients, the duplicate policy; a dry run of exactly those
+ * settings with its preview and error report; then Start, which waits for a dry run of the
+ * settings as they are now.
  */
 export function ImportSetup({ view }: { view: ImportView }) {
   const { t } = useTranslation('imports');
@@ -85,36 +143,37 @@ export function ImportSetup({ view }: { view: ImportView }) {
   const api = importsApi();
   const savedSelectId = useId();
 
-  const [mapping, setMapping] = useState<ImportColumn[]>(view.mapping);
-  const [source, setSource] = useState<SourceDraft>(() => sourceDraft(view));
-  const [allowPartialRows, setAllowPartialRows] = useState(view.allowPartialRows);
+  const [initial] = useState(() => settingsOf(view));
+  const [kind, setKind] = useState<ImportKind>(initial.kind);
+  const [mapping, setMapping] = useState<ImportColumn[]>(initial.mapping);
+  const [purchases, setPurchases] = useState<PurchaseAssignment>(initial.purchases);
+  const [source, setSource] = useState<SourceDraft>(initial.source);
+  const [allowPartialRows, setAllowPartialRows] = useState(initial.allowPartialRows);
   const [saveAs, setSaveAs] = useState('');
-  const [policy, setPolicy] = useState<DuplicatePolicy>(view.duplicatePolicy ?? DEFAULT_POLICY);
+  const [policy, setPolicy] = useState<DuplicatePolicy>(initial.policy);
   const [savedId, setSavedId] = useState('');
   const [dryRun, setDryRun] = useState<DryRun | null>(view.dryRun);
   const [checkedKey, setCheckedKey] = useState<string | null>(() =>
-    view.dryRun
-      ? checkKey(
-          view.mapping,
-          sourceDraft(view),
-          view.allowPartialRows,
-          view.duplicatePolicy ?? DEFAULT_POLICY,
-        )
-      : null,
+    view.dryRun ? checkKey(initial, view.headers) : null,
   );
   const [policyMissing, setPolicyMissing] = useState(false);
+  // Required purchase fields are asked for once the user tries to check the file.
+  const [purchasesSubmitted, setPurchasesSubmitted] = useState(false);
 
   const currentKey = useMemo(
-    () => checkKey(mapping, source, allowPartialRows, policy),
-    [mapping, source, allowPartialRows, policy],
+    () => checkKey({ kind, mapping, purchases, source, allowPartialRows, policy }, view.headers),
+    [kind, mapping, purchases, source, allowPartialRows, policy, view.headers],
   );
   const costKopecks = parseRubles(source.cost);
+  const currency = parseCurrency(source.currency);
+  const purchaseProblems = useMemo(() => checkPurchaseAssignment(purchases), [purchases]);
 
   const customFields = useQuery({
     queryKey: ['fields', 'list'],
     queryFn: () => trpc.fields.list.query(),
     staleTime: 60_000,
   });
+  const customFieldChoices = (customFields.data?.items ?? []).map((f) => ({ key: f.key, label: f.label }));
   const savedMappings = useQuery({
     queryKey: ['imports', 'mappings'],
     queryFn: () => api.mappings.query({}),
@@ -127,16 +186,17 @@ export function ImportSetup({ view }: { view: ImportView }) {
     mutationFn: async () => {
       const key = currentKey;
       const name = saveAs.trim();
-      const updated = await api.setMapping.mutate({
-        id: view.id,
-        mapping,
-        source: toSource(source, costKopecks ?? null),
-        allowPartialRows,
-        ...(name ? { saveAs: name } : {}),
-      });
+      const common = { id: view.id, source: toSource(source, kind), ...(name ? { saveAs: name } : {}) };
+      const updated = await api.setMapping.mutate(
+        kind === 'purchases'
+          ? { ...common, kind, mapping: toPurchaseMapping(purchases, view.headers) }
+          : { ...common, kind, mapping, allowPartialRows },
+      );
       storeView(updated);
-      // The counts of updates and duplicates depend on the policy, so the check runs with it.
-      const result = await api.dryRun.mutate({ id: view.id, duplicatePolicy: policy });
+      // The counts of updates and duplicates depend on the policy, so a client check runs with it.
+      const result = await api.dryRun.mutate(
+        kind === 'purchases' ? { id: view.id } : { id: view.id, duplicatePolicy: policy },
+      );
       return { result, key, saved: name !== '' };
     },
     onSuccess: ({ result, key, saved }) => {
@@ -166,7 +226,12 @@ export function ImportSetup({ view }: { view: ImportView }) {
     },
   });
 
-  const checkFields = check.error ? toProblem(check.error).fields : {};
+  const checkProblem = check.error ? toProblem(check.error) : null;
+  const checkFields = checkProblem?.fields ?? {};
+  // Issues about the mapping as a whole (a required field missing, nothing mapped).
+  const mappingIssues = (checkProblem?.issues ?? []).flatMap((i) =>
+    i.field === 'mapping' && i.message ? [i.message] : [],
+  );
   const startFields = start.error ? toProblem(start.error).fields : {};
   const fresh = dryRun !== null && checkedKey === currentKey;
   const busy = check.isPending || start.isPending || apply.isPending;
@@ -182,9 +247,39 @@ export function ImportSetup({ view }: { view: ImportView }) {
 
   const onCheck = (e: FormEvent) => {
     e.preventDefault();
-    if (!policyComplete() || costKopecks === undefined) return;
+    if (kind === 'purchases') {
+      setPurchasesSubmitted(true);
+      if (purchaseProblems.length > 0 || costKopecks === undefined || currency === undefined) return;
+    } else if (!policyComplete() || costKopecks === undefined) return;
     check.mutate();
   };
+
+  const chooseKind = (next: ImportKind) => {
+    setKind(next);
+    setSavedId('');
+  };
+
+  const savedOfKind = (savedMappings.data ?? []).filter((m) => m.kind === kind);
+  const applySaved = () => {
+    const saved = savedOfKind.find((m) => m.id === savedId);
+    if (!saved) return;
+    // `imports.applyMapping` applies client mappings to an import stored as clients only; the
+    // rest is matched by header here (the same rule), and sent with the next check.
+    if (kind === 'purchases') setPurchases(reusePurchaseAssignment(saved, view.headers));
+    else if (view.kind === 'clients') apply.mutate(saved.id);
+    else setMapping(reuseClientMapping(saved, view.headers, customFieldChoices) ?? mapping);
+  };
+
+  const purchaseErrors: Partial<Record<PurchaseField, string>> =
+    kind === 'purchases' ? purchaseIssuesByField(checkFields, purchases) : {};
+  for (const problem of purchaseProblems) {
+    if (problem.kind === 'taken')
+      purchaseErrors[problem.field] = t('purchase.taken', { field: t(`purchase.fields.${problem.other}`) });
+    else if (purchasesSubmitted)
+      purchaseErrors[problem.field] = t(
+        problem.kind === 'missing' ? 'purchase.missing' : 'purchase.missingPrice',
+      );
+  }
 
   const toggleMatch = (key: MatchKey, on: boolean) => {
     setPolicyMissing(false);
@@ -206,44 +301,71 @@ export function ImportSetup({ view }: { view: ImportView }) {
       <form className="import-setup" onSubmit={onCheck} noValidate data-testid="import-setup">
         <section className="panel" aria-labelledby="import-mapping-h">
           <h2 id="import-mapping-h">{t('mapping.heading')}</h2>
-          <p className="muted">{t('mapping.hint')}</p>
-          {canImport && savedMappings.data && savedMappings.data.length > 0 ? (
+          <fieldset className="import-kind">
+            <legend>{t('kind.legend')}</legend>
+            {importKinds.map((k) => (
+              <RadioOption
+                key={k}
+                name="import-kind"
+                label={t(`kind.${k}`)}
+                hint={t(`kind.${k}Hint`)}
+                checked={kind === k}
+                disabled={!canImport || busy}
+                onSelect={() => chooseKind(k)}
+              />
+            ))}
+          </fieldset>
+          <p className="muted">{kind === 'purchases' ? t('purchase.hint') : t('mapping.hint')}</p>
+          {canImport && savedOfKind.length > 0 ? (
             <div className="row import-saved">
               <div className="inline-field">
                 <label htmlFor={savedSelectId}>{t('mapping.saved')}</label>
                 <select id={savedSelectId} value={savedId} onChange={(e) => setSavedId(e.target.value)}>
                   <option value="">{t('mapping.savedNone')}</option>
-                  {savedMappings.data.map((m) => (
+                  {savedOfKind.map((m) => (
                     <option key={m.id} value={m.id}>
                       {m.name}
                     </option>
                   ))}
                 </select>
               </div>
-              <button
-                type="button"
-                className="btn"
-                disabled={!savedId || busy}
-                onClick={() => apply.mutate(savedId)}
-              >
+              <button type="button" className="btn" disabled={!savedId || busy} onClick={applySaved}>
                 {t('mapping.applySaved')}
               </button>
             </div>
           ) : null}
           <FormError error={apply.error} />
-          <MappingEditor
-            mapping={mapping}
-            sample={view.sample}
-            customFields={(customFields.data?.items ?? []).map((f) => ({ key: f.key, label: f.label }))}
-            issues={checkFields}
-            disabled={!canImport || busy}
-            onChange={setMapping}
-          />
+          {mappingIssues.length > 0 ? (
+            <ul className="plain-list field-error" data-testid="mapping-issues">
+              {mappingIssues.map((message) => (
+                <li key={message}>{message}</li>
+              ))}
+            </ul>
+          ) : null}
+          {kind === 'purchases' ? (
+            <PurchaseMappingEditor
+              assignment={purchases}
+              headers={view.headers}
+              sample={view.sample}
+              errors={purchaseErrors}
+              disabled={!canImport || busy}
+              onChange={setPurchases}
+            />
+          ) : (
+            <MappingEditor
+              mapping={mapping}
+              sample={view.sample}
+              customFields={customFieldChoices}
+              issues={checkFields}
+              disabled={!canImport || busy}
+              onChange={setMapping}
+            />
+          )}
         </section>
 
         <section className="panel" aria-labelledby="import-source-h">
           <h2 id="import-source-h">{t('source.heading')}</h2>
-          <p className="muted">{t('source.hint')}</p>
+          <p className="muted">{kind === 'purchases' ? t('source.hintPurchases') : t('source.hint')}</p>
           <div className="grid-2">
             <SelectField
               label={t('source.kind')}
@@ -289,6 +411,22 @@ export function ImportSetup({ view }: { view: ImportView }) {
               error={fieldError(checkFields, 'source.acquiredOn')}
               disabled={!canImport}
             />
+            {kind === 'purchases' ? (
+              <TextField
+                label={t('source.currency')}
+                hint={t('source.currencyHint')}
+                value={source.currency}
+                maxLength={3}
+                autoCapitalize="characters"
+                onChange={(e) => setSourceField('currency', e.target.value)}
+                error={
+                  currency === undefined
+                    ? t('source.currencyInvalid')
+                    : fieldError(checkFields, 'source.currency')
+                }
+                disabled={!canImport}
+              />
+            ) : null}
             <TextField
               label={t('mapping.saveAs')}
               hint={t('mapping.saveAsHint')}
@@ -299,15 +437,19 @@ export function ImportSetup({ view }: { view: ImportView }) {
               disabled={!canImport}
             />
           </div>
-          <CheckboxField
-            label={t('source.allowPartialRows')}
-            checked={allowPartialRows}
-            onChange={(e) => setAllowPartialRows(e.target.checked)}
-            disabled={!canImport}
-          />
+          {/* A purchase row with a bad cell is never imported in part: the option is for clients. */}
+          {kind === 'clients' ? (
+            <CheckboxField
+              label={t('source.allowPartialRows')}
+              checked={allowPartialRows}
+              onChange={(e) => setAllowPartialRows(e.target.checked)}
+              disabled={!canImport}
+            />
+          ) : null}
         </section>
 
-        {canImport ? (
+        {/* Purchases attach to clients by their external id: no duplicate policy applies to them. */}
+        {canImport && kind === 'clients' ? (
           <section className="panel import-policy" aria-labelledby="import-policy-h">
             <h2 id="import-policy-h">{t('policy.heading')}</h2>
             <fieldset>
@@ -389,19 +531,37 @@ export function ImportSetup({ view }: { view: ImportView }) {
 export function RadioOption({
   name,
   label: text,
+  hint,
   checked,
+  disabled,
   onSelect,
 }: {
   name: string;
   label: string;
+  /** A sentence under the option, read out with it (`aria-describedby`). */
+  hint?: string;
   checked: boolean;
+  disabled?: boolean;
   onSelect: () => void;
 }) {
   const id = useId();
   return (
-    <div className="field-check">
-      <input id={id} type="radio" name={name} checked={checked} onChange={onSelect} />
+    <div className={hint ? 'field-check import-option' : 'field-check'}>
+      <input
+        id={id}
+        type="radio"
+        name={name}
+        checked={checked}
+        disabled={disabled}
+        aria-describedby={hint ? `${id}-hint` : undefined}
+        onChange={onSelect}
+      />
       <label htmlFor={id}>{text}</label>
+      {hint ? (
+        <span id={`${id}-hint`} className="hint">
+          {hint}
+        </span>
+      ) : null}
     </div>
   );
 }

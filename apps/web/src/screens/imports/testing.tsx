@@ -35,7 +35,7 @@ export const me = (role: Role = 'manager') =>
 export function importView(patch: Partial<ImportView> = {}): ImportView {
   return {
     id: IMPORT_ID,
-    kind: 'contacts',
+    kind: 'clients',
     fileName: 'клиенты.csv',
     fileSize: 20_480,
     status: 'uploaded',
@@ -76,7 +76,58 @@ export function importView(patch: Partial<ImportView> = {}): ImportView {
   };
 }
 
+/** The UCI Online Retail file's header row and first lines. */
+export const retailHeaders = [
+  'InvoiceNo',
+  'StockCode',
+  'Description',
+  'Quantity',
+  'InvoiceDate',
+  'UnitPrice',
+  'CustomerID',
+  'Country',
+];
+
+/** A purchase file as uploaded: the API gave it a client mapping, as it does to every file. */
+export function retailImportView(patch: Partial<ImportView> = {}): ImportView {
+  return importView({
+    fileName: 'online-retail.csv',
+    file: { format: 'csv', encoding: 'utf-8', delimiter: ',', sheet: null, sheets: [] },
+    headers: retailHeaders,
+    sample: [
+      [
+        '536365',
+        '85123A',
+        'WHITE HANGING HEART T-LIGHT HOLDER',
+        '6',
+        '2010-12-01 08:26',
+        '2.55',
+        '17850',
+        'United Kingdom',
+      ],
+      [
+        '536366',
+        '22633',
+        'HAND WARMER UNION JACK',
+        '6',
+        '2010-12-01 08:28',
+        '1.85',
+        '17850',
+        'United Kingdom',
+      ],
+    ],
+    mapping: retailHeaders.map((header, column) => ({
+      column,
+      header,
+      target: header === 'CustomerID' ? { kind: 'field', field: 'externalId' } : null,
+    })),
+    totalRows: 541_909,
+    ...patch,
+  });
+}
+
 export const dryRunResult: DryRun = {
+  kind: 'clients',
   rowsChecked: 2,
   totalRows: 2,
   complete: true,
@@ -88,10 +139,20 @@ export const dryRunResult: DryRun = {
       client: {
         displayName: 'Иванов Иван Иванович',
         kind: 'person',
+        lastName: 'Иванов',
+        firstName: 'Иван',
+        patronymic: 'Иванович',
+        legalName: null,
+        inn: null,
+        kpp: null,
+        birthday: null,
         phones: ['+79161234567'],
         emails: [],
-        birthday: null,
         city: 'Москва',
+        address: null,
+        tags: [],
+        custom: {},
+        externalId: null,
       },
       matchedClient: null,
       matchedBy: null,
@@ -116,6 +177,72 @@ export const dryRunResult: DryRun = {
     },
   ],
   errorCount: 1,
+  duplicatePolicy: { matchBy: ['externalId', 'phone', 'email'], action: 'skip' },
+  checkedAt: '2026-11-20T10:01:00.000Z',
+};
+
+/** A purchase file's dry run: a line for a stored client, one for a client to create, a return. */
+export const purchaseDryRunResult: DryRun = {
+  kind: 'purchases',
+  rowsChecked: 3,
+  totalRows: 3,
+  complete: true,
+  counts: { purchases: 2, lines: 2, newClients: 1, existingClients: 1, invalid: 0, returns: 1 },
+  preview: [
+    {
+      row: 2,
+      action: 'line',
+      line: {
+        invoice: '536365',
+        at: '2010-12-01T08:26:00Z',
+        sku: '85123A',
+        name: 'WHITE HANGING HEART',
+        quantity: 6,
+        priceKopecks: 255,
+        amountKopecks: 1530,
+        currency: 'GBP',
+      },
+      client: { id: '0c000000-0000-4000-8000-000000000001', externalId: '17850', displayName: 'Иванов Иван' },
+      newPurchase: true,
+      issues: [],
+    },
+    {
+      row: 3,
+      action: 'line',
+      line: {
+        invoice: '536366',
+        at: '2010-12-01T08:28:00Z',
+        sku: null,
+        name: 'HAND WARMER',
+        quantity: 2,
+        priceKopecks: 185,
+        amountKopecks: 370,
+        currency: 'GBP',
+      },
+      client: { id: null, externalId: '13047', displayName: 'Клиент 13047' },
+      newPurchase: true,
+      issues: [],
+    },
+    {
+      row: 4,
+      action: 'return',
+      line: null,
+      client: null,
+      newPurchase: false,
+      issues: [
+        {
+          row: 4,
+          column: 3,
+          header: 'Quantity',
+          value: '-1',
+          code: 'purchase_return',
+          message: 'A return or cancellation: not imported as a purchase',
+        },
+      ],
+    },
+  ],
+  errorCount: 1,
+  checkedAt: '2026-11-20T10:01:00.000Z',
 };
 
 function Where() {

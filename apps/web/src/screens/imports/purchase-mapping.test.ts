@@ -1,0 +1,113 @@
+import { type PurchaseField, purchaseFields, suggestPurchaseMapping } from '@cb/domain';
+import { describe, expect, it } from 'vitest';
+import {
+  assignmentOf,
+  checkPurchaseAssignment,
+  type PurchaseAssignment,
+  purchaseFieldKeys,
+  purchaseIssuesByField,
+  purchaseMappingOf,
+  reusePurchaseAssignment,
+  toPurchaseMapping,
+} from './purchase-mapping.ts';
+
+/** The UCI Online Retail file's header row. */
+const retailHeaders = [
+  'InvoiceNo',
+  'StockCode',
+  'Description',
+  'Quantity',
+  'InvoiceDate',
+  'UnitPrice',
+  'CustomerID',
+  'Country',
+];
+
+const assign = (fields: Partial<Record<PurchaseField, number>>): PurchaseAssignment => ({
+  ...assignmentOf([]),
+  ...fields,
+});
+
+const retail = assign({
+  invoice: 0,
+  sku: 1,
+  description: 2,
+  quantity: 3,
+  date: 4,
+  unitPrice: 5,
+  clientExternalId: 6,
+  country: 7,
+});
+
+describe('purchase mapping in the editor', () => {
+  it('offers every purchase field of the domain, once', () => {
+    expect([...purchaseFieldKeys].sort()).toEqual([...purchaseFields].sort());
+  });
+
+  it('reads the suggestion for the UCI Online Retail headers field by field, and sends it back column by column', () => {
+    const assignment = assignmentOf(suggestPurchaseMapping(retailHeaders));
+    expect(assignment).toEqual(retail);
+    expect(toPurchaseMapping(assignment, retailHeaders)).toEqual(suggestPurchaseMapping(retailHeaders));
+  });
+
+  it.each<[string, PurchaseAssignment, ReturnType<typeof checkPurchaseAssignment>]>([
+    ['a complete assignment', retail, []],
+    ['an amount instead of a price', assign({ clientExternalId: 0, date: 1, amount: 2 }), []],
+    [
+      'nothing chosen',
+      assignmentOf([]),
+      [
+        { kind: 'missing', field: 'clientExternalId' },
+        { kind: 'missing', field: 'date' },
+        { kind: 'missingPrice', field: 'unitPrice' },
+      ],
+    ],
+    [
+      'one column for two fields',
+      { ...retail, clientName: 6 },
+      [
+        { kind: 'taken', field: 'clientExternalId', other: 'clientName' },
+        { kind: 'taken', field: 'clientName', other: 'clientExternalId' },
+      ],
+    ],
+  ])('checks %s', (_, assignment, problems) => {
+    expect(checkPurchaseAssignment(assignment)).toEqual(problems);
+  });
+
+  it('puts an API issue about column N on the field that chose column N', () => {
+    expect(
+      purchaseIssuesByField(
+        {
+          'mapping.6.target': 'Two columns fill clientExternalId',
+          'mapping.4': 'Bad column',
+          mapping: 'A column with the date is required',
+          'source.name': 'Required',
+        },
+        retail,
+      ),
+    ).toEqual({ clientExternalId: 'Two columns fill clientExternalId', date: 'Bad column' });
+  });
+
+  it('reads a stored purchase mapping, and suggests one for a client import', () => {
+    const stored = toPurchaseMapping(assign({ clientExternalId: 2, date: 0, amount: 1 }), ['Д', 'С', 'К']);
+    expect(
+      purchaseMappingOf({ kind: 'purchases', mapping: stored as never, headers: ['Д', 'С', 'К'] }),
+    ).toEqual(stored);
+    expect(purchaseMappingOf({ kind: 'clients', mapping: [], headers: retailHeaders })).toEqual(
+      suggestPurchaseMapping(retailHeaders),
+    );
+  });
+
+  it('applies a saved mapping by header, wherever the columns moved', () => {
+    const saved = toPurchaseMapping(assign({ clientExternalId: 0, date: 1, amount: 2 }), [
+      'Код покупателя (1С)',
+      'Когда',
+      'Итог',
+    ]);
+    const headers = ['Итог', 'Страна', 'когда', 'Код покупателя (1С)'];
+    expect(reusePurchaseAssignment({ mapping: saved as never }, headers)).toEqual(
+      // `Страна` is not in the saved mapping: it gets the suggestion.
+      assign({ amount: 0, country: 1, date: 2, clientExternalId: 3 }),
+    );
+  });
+});

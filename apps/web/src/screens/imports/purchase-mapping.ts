@@ -1,0 +1,167 @@
+import {
+  compactHeader,
+  HEADER_MAX_LENGTH,
+  IMPORT_COLUMNS_MAX,
+  type PurchaseColumn,
+  type PurchaseField,
+  type PurchaseMapping,
+  suggestPurchaseMapping,
+  ZPurchaseColumn,
+} from '@cb/domain';
+import type { ImportView, SavedMapping } from './api.ts';
+
+/*
+ * The purchase mapping as the purchase editor holds it: for each purchase field, the column of the
+ * file that fills it (the API's mapping goes the other way, column → field).
+ */
+
+/**
+ * The purchase fields in the order the editor offers them: who bought, the order, the item, the
+ * money, where. A test keeps it in step with the domain's `purchaseFields`.
+ */
+export const purchaseFieldKeys = [
+  'clientExternalId',
+  'clientName',
+  'invoice',
+  'date',
+  'sku',
+  'description',
+  'quantity',
+  'unitPrice',
+  'amount',
+  'currency',
+  'country',
+  'city',
+] as const satisfies readonly PurchaseField[];
+
+/** Which column fills each purchase field; null: none. */
+export type PurchaseAssignment = Record<PurchaseField, number | null>;
+
+/** What `ZPurchaseMapping` requires: a customer id, a date, and a price or an amount. */
+export const requiredPurchaseFields = [
+  'clientExternalId',
+  'date',
+] as const satisfies readonly PurchaseField[];
+export const priceOrAmount = ['unitPrice', 'amount'] as const satisfies readonly PurchaseField[];
+
+/** Field → column from a column → field mapping (a field named twice keeps its first column). */
+export function assignmentOf(
+  mapping: readonly Pick<PurchaseColumn, 'column' | 'target'>[],
+): PurchaseAssignment {
+  const assignment = Object.fromEntries(purchaseFieldKeys.map((f) => [f, null])) as PurchaseAssignment;
+  for (const c of mapping) {
+    if (c.target !== null && assignment[c.target] === null) assignment[c.target] = c.column;
+  }
+  return assignment;
+}
+
+/**
+ * The mapping the API takes: every column of the file with the field that chose it, so entry N is
+ * column N and an issue at `mapping.N` names that column. One column given to two fields keeps the
+ * first (`checkPurchaseAssignment` refuses that before anything is sent).
+ */
+export function toPurchaseMapping(
+  assignment: PurchaseAssignment,
+  headers: readonly string[],
+): PurchaseMapping {
+  const byColumn = new Map<number, PurchaseField>();
+  for (const field of purchaseFieldKeys) {
+    const column = assignment[field];
+    if (column !== null && !byColumn.has(column)) byColumn.set(column, field);
+  }
+  return headers.slice(0, IMPORT_COLUMNS_MAX).map((header, column) => ({
+    column,
+    header: header.slice(0, HEADER_MAX_LENGTH),
+    target: byColumn.get(column) ?? null,
+  }));
+}
+
+/** The purchase columns of a stored mapping; entries of another shape are left out. */
+function purchaseColumns(raw: readonly unknown[]): PurchaseColumn[] {
+  return raw.flatMap((value) => {
+    const parsed = ZPurchaseColumn.safeParse(value);
+    return parsed.success ? [parsed.data] : [];
+  });
+}
+
+/**
+ * The import's purchase mapping. The API types `mapping` as a client mapping whatever the kind, so
+ * a purchase import's stored value is read column by column; a client import (or a stored mapping
+ * with no purchase field) gets the domain's suggestion from the headers.
+ */
+export function purchaseMappingOf(view: Pick<ImportView, 'kind' | 'mapping' | 'headers'>): PurchaseMapping {
+  if (view.kind === 'purchases') {
+    const stored = purchaseColumns(view.mapping as readonly unknown[]);
+    if (stored.some((c) => c.target !== null)) return stored;
+  }
+  return suggestPurchaseMapping(view.headers);
+}
+
+/**
+ * A saved purchase mapping applied to this file, whose columns may have moved: a field takes the
+ * column whose header matches (as `compactHeader`) the one it had when saved; columns the saved
+ * mapping does not know get a suggestion from their header.
+ */
+export function reusePurchaseAssignment(
+  saved: Pick<SavedMapping, 'mapping'>,
+  headers: readonly string[],
+): PurchaseAssignment {
+  const savedColumns = purchaseColumns(saved.mapping as readonly unknown[]);
+  const known = new Set(savedColumns.map((c) => compactHeader(c.header)));
+  const assignment = assignmentOf(
+    suggestPurchaseMapping(headers).filter((c) => !known.has(compactHeader(c.header))),
+  );
+  const columnOf = new Map<string, number>();
+  headers.forEach((header, column) => {
+    const key = compactHeader(header);
+    if (!columnOf.has(key)) columnOf.set(key, column);
+  });
+  for (const c of savedColumns) {
+    const column = columnOf.get(compactHeader(c.header));
+    if (c.target !== null && column !== undefined) assignment[c.target] = column;
+  }
+  return assignment;
+}
+
+/** What keeps an assignment from being sent, by the field it is shown on. */
+export type PurchaseProblem =
+  | { kind: 'missing'; field: PurchaseField }
+  /** Neither a price nor an amount: shown on the price. */
+  | { kind: 'missingPrice'; field: 'unitPrice' }
+  /** The column also fills `other`: shown on both fields, whichever was chosen first. */
+  | { kind: 'taken'; field: PurchaseField; other: PurchaseField };
+
+/** The columns chosen for two fields, then the required fields left empty, in the editor's order. */
+export function checkPurchaseAssignment(assignment: PurchaseAssignment): PurchaseProblem[] {
+  const problems: PurchaseProblem[] = [];
+  for (const field of purchaseFieldKeys) {
+    const column = assignment[field];
+    const other = purchaseFieldKeys.find((f) => f !== field && column !== null && assignment[f] === column);
+    if (other) problems.push({ kind: 'taken', field, other });
+  }
+  for (const field of requiredPurchaseFields) {
+    if (assignment[field] === null) problems.push({ kind: 'missing', field });
+  }
+  if (priceOrAmount.every((f) => assignment[f] === null))
+    problems.push({ kind: 'missingPrice', field: 'unitPrice' });
+  return problems;
+}
+
+/**
+ * The API's issues about the sent mapping (`mapping.N`, `mapping.N.target`, …), by the field whose
+ * column N is; issues about the mapping as a whole are left to the caller.
+ */
+export function purchaseIssuesByField(
+  fields: Readonly<Record<string, string>>,
+  assignment: PurchaseAssignment,
+): Partial<Record<PurchaseField, string>> {
+  const byField: Partial<Record<PurchaseField, string>> = {};
+  for (const [path, message] of Object.entries(fields)) {
+    const match = /^mapping\.(\d+)(?:\.|$)/.exec(path);
+    if (!match) continue;
+    const column = Number(match[1]);
+    const field = purchaseFieldKeys.find((f) => assignment[f] === column);
+    if (field && !(field in byField)) byField[field] = message;
+  }
+  return byField;
+}
