@@ -5,8 +5,9 @@
  *   (b) the real import of the same file through the engine: `registerImport` → mapping →
  *       `startImport` → `runImport` (contacts: clients with phones, e-mails, duplicate policy;
  *       Online Retail: kind `purchases`, clients found or created by CustomerID).
- *   (c) for contacts, the storage ceiling: the stored clients written again by SQL alone
- *       (`storageCeiling`), what the schema's indexes allow whatever the engine does.
+ *   (c) for contacts, two ceilings no engine can pass: the storage ceiling, the stored clients
+ *       written again by SQL alone (`storageCeiling`, what the schema's indexes allow), and the
+ *       conversion alone, the file read and converted with no database (`conversionAlone`).
  * Prints rows/s, the ratio to COPY and the peak resident memory of this process (sampled every
  * 100 ms; on PGlite the database lives in the process, so its memory counts too), and writes the
  * table to `bench/import-results.md`.
@@ -23,10 +24,13 @@ import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
 import {
   applyPurchaseChunk,
+  convertClientRows,
   createDatabase,
   type DatabaseHandle,
   execute,
+  getImportById,
   type ImportRow,
+  loadClientChunkContext,
   type MutationContext,
   setImportMapping,
   startImport,
@@ -37,6 +41,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { z } from 'zod';
 import { detectFile, registerImport } from '../src/import/inspect.ts';
+import { chunked, openRowSource } from '../src/import/plan.ts';
 import { readCsvFile } from '../src/import/read-csv.ts';
 import { runImport } from '../src/import/run.ts';
 import { writeContactsFile } from './contacts.ts';
@@ -223,7 +228,7 @@ async function importThroughEngine(
   path: string,
   fileName: string,
   kind: 'clients' | 'purchases',
-): Promise<{ rows: number; runSeconds: number; detail: string }> {
+): Promise<{ importId: string; rows: number; runSeconds: number; detail: string }> {
   const registered = await registerImport(handle, ctx, { path, fileName });
   const mapped = await setImportMapping(handle.db, ctx, registered.id, {
     mapping: kind === 'purchases' ? suggestPurchaseMapping(registered.headers) : registered.mapping,
@@ -246,7 +251,32 @@ async function importThroughEngine(
   if (outcome.status !== 'completed' || outcome.import === null) {
     throw new Error(`import ${outcome.status}: ${JSON.stringify(outcome.import?.error ?? null)}`);
   }
-  return { rows: outcome.import.counts.rowsDone, runSeconds, detail: describeCounts(outcome.import) };
+  return {
+    importId: registered.id,
+    rows: outcome.import.counts.rowsDone,
+    runSeconds,
+    detail: describeCounts(outcome.import),
+  };
+}
+
+/**
+ * The engine's CPU floor: the file read and every row converted (`convertClientRows`: parsing,
+ * normalization of names, phones and e-mails) with no database at all, in this one process.
+ */
+async function conversionAlone(
+  handle: DatabaseHandle,
+  importId: string,
+  path: string,
+): Promise<{ rows: number; seconds: number }> {
+  const row = (await getImportById(handle.db, importId))!;
+  const ctx = await loadClientChunkContext(handle.db, row, new Date());
+  const started = performance.now();
+  const source = await openRowSource(path, { format: row.file.format, sheet: row.file.sheet }, null);
+  let rows = 0;
+  for await (const chunk of chunked(source.rows, env.CB_BENCH_CHUNK_ROWS)) {
+    rows += convertClientRows(ctx, chunk).length;
+  }
+  return { rows, seconds: (performance.now() - started) / 1000 };
 }
 
 /** Clients the storage ceiling writes again (a sample: the cost per row does not depend on it). */
@@ -359,6 +389,11 @@ async function runBackend(
     console.log(
       `[${kind}] contacts import: ${contacts.seconds.toFixed(2)} s in all, run ${contacts.value.runSeconds.toFixed(2)} s; ${contacts.value.detail}`,
     );
+    const conversion = await conversionAlone(backend.handle, contacts.value.importId, contactsPath);
+    const conversionRate = conversion.rows / conversion.seconds;
+    console.log(
+      `[${kind}] conversion alone (no database): ${fmt(conversion.rows)} rows in ${conversion.seconds.toFixed(2)} s, ${fmt(conversionRate)} rows/s`,
+    );
     const ceiling = await storageCeiling(backend.handle, contactsWorkspace.ctx.workspaceId);
     const ceilingRate = ceiling.rows / ceiling.seconds;
     const runRate = rows / contacts.value.runSeconds;
@@ -373,7 +408,7 @@ async function runBackend(
         rows,
         seconds: contacts.seconds,
         peakRssMb: contacts.peakRssMb,
-        note: `upload + run (run alone ${fmt(runRate)} rows/s), policy phone+e-mail → ${env.CB_BENCH_ACTION}; storage ceiling ${fmt(ceilingRate)} rows/s (the same stored clients, phones, e-mails and keys written again by SQL alone; the run is ${ratio(runRate / ceilingRate)} of it, COPY into a bare table ${ratio(copyContacts.value / copyContacts.seconds / ceilingRate)})`,
+        note: `upload + run (run alone ${fmt(runRate)} rows/s), policy phone+e-mail → ${env.CB_BENCH_ACTION}; storage ceiling ${fmt(ceilingRate)} rows/s (the same stored clients, phones, e-mails and keys written again by SQL alone; the run is ${ratio(runRate / ceilingRate)} of it, COPY into a bare table ${ratio(copyContacts.value / copyContacts.seconds / ceilingRate)}); reading and converting the rows alone, no database: ${fmt(conversionRate)} rows/s (${ratio(conversionRate / (copyContacts.value / copyContacts.seconds))} of COPY)`,
       },
       detail: contacts.value.detail,
     });
