@@ -34,7 +34,18 @@ const MAPPING = [
   { column: 2, header: 'Город', target: { kind: 'field', field: 'city' } },
 ];
 
-async function newImport(ctx: Parameters<typeof createImport>[1], fileName = 'clients.csv') {
+/** A purchase file's mapping: customer id, date and amount (the columns `ZPurchaseMapping` requires). */
+const PURCHASE_MAPPING = [
+  { column: 0, header: 'Код клиента', target: 'clientExternalId' },
+  { column: 1, header: 'Дата', target: 'date' },
+  { column: 2, header: 'Сумма', target: 'amount' },
+];
+
+async function newImport(
+  ctx: Parameters<typeof createImport>[1],
+  fileName = 'clients.csv',
+  data: Pick<Parameters<typeof createImport>[2], 'kind' | 'mapping'> = { mapping: MAPPING },
+) {
   return createImport(handle.db, ctx, {
     fileName,
     fileSize: 0,
@@ -42,8 +53,8 @@ async function newImport(ctx: Parameters<typeof createImport>[1], fileName = 'cl
     file: { format: 'csv', encoding: 'utf-8', delimiter: ';', sheet: null, sheets: [] },
     headers: HEADERS,
     sample: [['Иванов Иван', '+79161234567', 'Москва']],
-    mapping: MAPPING,
     totalRows: 1,
+    ...data,
   });
 }
 
@@ -157,6 +168,37 @@ describe('import records', () => {
       ok: false,
       error: { code: 'not_found', entity: 'import', id: row.id },
     });
+  });
+
+  it.each([
+    ['a client import without a policy', 'clients', MAPPING, undefined, 'duplicatePolicy'],
+    [
+      'a purchase import with a bad policy',
+      'purchases',
+      PURCHASE_MAPPING,
+      { matchBy: [], action: 'skip' },
+      'duplicatePolicy.matchBy',
+    ],
+    ['a purchase import without its purchase mapping', 'purchases', [], undefined, 'mapping'],
+  ] as const)('refuses to start %s, naming the field', async (_, kind, mapping, policy, field) => {
+    const { ctx } = await seedWorkspace(handle.db);
+    const row = await newImport(ctx, 'refused.csv', { kind, mapping: [...mapping] });
+    const refused = await startImport(handle.db, ctx, row.id, policy);
+    expect(
+      !refused.ok && refused.error.code === 'invalid' && refused.error.issues.map((i) => i.field),
+    ).toEqual([field]);
+    expect((await getImport(handle.db, ctx.workspaceId, row.id))?.status).toBe('uploaded');
+  });
+
+  it('starts a purchase import without a duplicate policy, and keeps none given to it', async () => {
+    const { ctx } = await seedWorkspace(handle.db);
+    const bare = await newImport(ctx, 'purchases.csv', { kind: 'purchases', mapping: PURCHASE_MAPPING });
+    const started = await startImport(handle.db, ctx, bare.id);
+    expect(started.ok && started.value).toMatchObject({ status: 'queued', duplicatePolicy: null });
+    expect(started.ok && started.value.batchId).toBeTruthy();
+    const given = await newImport(ctx, 'purchases.csv', { kind: 'purchases', mapping: PURCHASE_MAPPING });
+    const ignored = await startImport(handle.db, ctx, given.id, { matchBy: ['phone'], action: 'skip' });
+    expect(ignored.ok && ignored.value).toMatchObject({ status: 'queued', duplicatePolicy: null });
   });
 
   it('saves mappings by name (saving again replaces) and lists them', async () => {

@@ -20,6 +20,7 @@ import { type DbFailure, notFound } from '../queries/failures.ts';
 import { batches } from '../schema/batches.ts';
 import {
   type ImportCounts,
+  type ImportDuplicatePolicy,
   type ImportFileInfo,
   type ImportKind,
   type ImportSourceInfo,
@@ -330,29 +331,51 @@ export const ZDuplicatePolicy = z
   });
 
 /**
- * Starts an uploaded import: checks the policy and the mapping, creates its batch (the source, or
- * kind `import` named after the file), queues it (`queued`) and writes the outbox row `import.run`
- * the worker turns into a job — all in one transaction.
+ * The duplicate policy a run of this kind is started with: a client import needs one (a missing or
+ * bad one is refused by `duplicatePolicy`); a purchase import has none (its rows attach to
+ * clients by external id), so one given is only checked, and not kept.
+ */
+function startPolicy(kind: ImportKind, policy: unknown): Result<ImportDuplicatePolicy | null, FieldIssue[]> {
+  if (policy === undefined) {
+    return kind === 'purchases'
+      ? ok(null)
+      : fail([
+          issue(
+            'duplicatePolicy',
+            'duplicate_policy_required',
+            'Choose how rows matching existing clients are handled (the duplicate policy)',
+          ),
+        ]);
+  }
+  const parsed = ZDuplicatePolicy.safeParse(policy);
+  if (!parsed.success) {
+    return fail(
+      parsed.error.issues.map((i) =>
+        issue(['duplicatePolicy', ...i.path.map(String)].join('.'), i.code, i.message),
+      ),
+    );
+  }
+  return ok(kind === 'purchases' ? null : parsed.data);
+}
+
+/**
+ * Starts an uploaded import: checks the policy (client imports; `undefined` when none is given)
+ * and the mapping, creates its batch (the source, or kind `import` named after the file), queues
+ * it (`queued`) and writes the outbox row `import.run` the worker turns into a job — all in one
+ * transaction.
  */
 export async function startImport(
   db: Executor,
   ctx: MutationContext,
   id: string,
-  policy: unknown,
+  policy?: unknown,
 ): Promise<Result<ImportRow, ImportFailure>> {
-  const parsedPolicy = ZDuplicatePolicy.safeParse(policy);
-  if (!parsedPolicy.success) {
-    return fail({
-      code: 'invalid',
-      issues: parsedPolicy.error.issues.map((i) =>
-        issue(['duplicatePolicy', ...i.path.map(String)].join('.'), i.code, i.message),
-      ),
-    });
-  }
   return db.transaction(async (tx) => {
     const current = await lockImport(tx, ctx.workspaceId, id);
     if (!current) return fail(notFound('import', id));
     if (current.status !== 'uploaded') return fail(wrongStatus(id, current.status, 'start it'));
+    const duplicatePolicy = startPolicy(current.kind, policy);
+    if (!duplicatePolicy.ok) return fail({ code: 'invalid', issues: duplicatePolicy.error });
     if (current.kind === 'clients') {
       const mapping = parseImportMapping(current.mapping);
       if (!mapping.ok || mapping.value.every((c) => c.target === null)) {
@@ -361,12 +384,23 @@ export async function startImport(
           issues: [issue('mapping', 'mapping_empty', 'Map at least one column to a client field first')],
         });
       }
+    } else if (!parsePurchaseMapping(current.mapping).ok) {
+      return fail({
+        code: 'invalid',
+        issues: [
+          issue(
+            'mapping',
+            'mapping_invalid',
+            'Map the purchase columns first: the customer id, the date, and the price or the amount',
+          ),
+        ],
+      });
     }
     const batchId = current.batchId ?? (await createImportBatch(tx, current));
     const [row] = await tx
       .update(imports)
       .set({
-        duplicatePolicy: parsedPolicy.data,
+        duplicatePolicy: duplicatePolicy.value,
         batchId,
         status: 'queued',
         counts: EMPTY_IMPORT_COUNTS,
@@ -384,7 +418,12 @@ export async function startImport(
       action: 'import.start',
       entity: 'import',
       entityId: id,
-      after: { fileName: current.fileName, duplicatePolicy: parsedPolicy.data, batchId },
+      after: {
+        fileName: current.fileName,
+        kind: current.kind,
+        duplicatePolicy: duplicatePolicy.value,
+        batchId,
+      },
     });
     return ok(row!);
   });

@@ -472,3 +472,40 @@ export function rowToPurchaseLine(
     issues: [],
   };
 }
+
+/**
+ * A saved purchase mapping applied to a new file of the same origin, whose columns may have moved:
+ * a field takes the column whose header matches (as `compactHeader`) the one it had when saved,
+ * the first such column; headers the saved mapping does not know get a suggestion, and a known
+ * header it left unmapped stays unmapped. Every column of the file is listed (entry N is column
+ * N); one column claimed by two fields keeps the first in `purchaseFields` order.
+ */
+export function reusePurchaseMapping(
+  saved: readonly PurchaseColumn[],
+  headers: readonly string[],
+): PurchaseMapping {
+  const known = new Set(saved.map((c) => compactHeader(c.header)));
+  const columnOfField = new Map<PurchaseField, number>();
+  for (const c of suggestPurchaseMapping(headers)) {
+    if (c.target !== null && !known.has(compactHeader(c.header))) columnOfField.set(c.target, c.column);
+  }
+  const columnOfHeader = new Map<string, number>();
+  headers.slice(0, IMPORT_COLUMNS_MAX).forEach((header, column) => {
+    const key = compactHeader(header.slice(0, HEADER_MAX_LENGTH));
+    if (!columnOfHeader.has(key)) columnOfHeader.set(key, column);
+  });
+  for (const c of saved) {
+    const column = columnOfHeader.get(compactHeader(c.header));
+    if (c.target !== null && column !== undefined) columnOfField.set(c.target, column);
+  }
+  const fieldOfColumn = new Map<number, PurchaseField>();
+  for (const field of purchaseFields) {
+    const column = columnOfField.get(field);
+    if (column !== undefined && !fieldOfColumn.has(column)) fieldOfColumn.set(column, field);
+  }
+  return headers.slice(0, IMPORT_COLUMNS_MAX).map((header, column) => ({
+    column,
+    header: header.slice(0, HEADER_MAX_LENGTH),
+    target: fieldOfColumn.get(column) ?? null,
+  }));
+}

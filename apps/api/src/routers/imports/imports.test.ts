@@ -82,6 +82,8 @@ describe('an import from upload to undo', () => {
       header: 'Внешний ID',
       target: { kind: 'field', field: 'externalId' },
     });
+    // As uploaded, the stored mapping is the one the headers suggest.
+    expect(view.kind === 'clients' && view.suggestedMapping).toEqual(view.mapping);
   });
 
   it('refuses a bad mapping with an issue per field', async () => {
@@ -262,16 +264,17 @@ describe('an import from upload to undo', () => {
   });
 });
 
-describe('a purchase file', () => {
-  const RETAIL = [
-    'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country',
-    '536365,85123A,WHITE HANGING HEART,6,2010-12-01 08:26,2.55,17850,United Kingdom',
-    '536365,71053,WHITE METAL LANTERN,6,2010-12-01 08:26,3.39,17850,United Kingdom',
-    '536367,22632,NO CUSTOMER,1,2010-12-01 08:29,1.00,,United Kingdom',
-    'C536379,D,Discount,-1,2010-12-01 09:41,27.50,14527,United Kingdom',
-    '',
-  ].join('\n');
+/** The UCI Online Retail file's header row and lines: two of one invoice, one without a customer, a return. */
+const RETAIL = [
+  'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country',
+  '536365,85123A,WHITE HANGING HEART,6,2010-12-01 08:26,2.55,17850,United Kingdom',
+  '536365,71053,WHITE METAL LANTERN,6,2010-12-01 08:26,3.39,17850,United Kingdom',
+  '536367,22632,NO CUSTOMER,1,2010-12-01 08:29,1.00,,United Kingdom',
+  'C536379,D,Discount,-1,2010-12-01 09:41,27.50,14527,United Kingdom',
+  '',
+].join('\n');
 
+describe('a purchase file', () => {
   it('is set as purchases and dry-runs: counts, stored lines, and the report of the dry run', async () => {
     const id = await upload(owner, RETAIL, 'retail.csv');
     const uploaded = await owner.trpc.imports.get.query({ id });
@@ -428,5 +431,109 @@ describe('saved mappings, the list, and who may see what', () => {
       viewer.trpc.imports.start.mutate({ id: movedId, duplicatePolicy: { matchBy: [], action: 'create' } }),
       'FORBIDDEN',
     );
+  });
+});
+
+describe('purchase imports: the view by kind, saved mappings of either kind, a start without a policy', () => {
+  /** The retail file's columns moved and renamed in case and spacing, with a city column added. */
+  const MOVED = [
+    'Customer ID,Country,invoice date,UNIT PRICE,InvoiceNo,Город,Quantity',
+    '17850,United Kingdom,2010-12-01 08:26,2.55,536365,Лондон,6',
+    '',
+  ].join('\n');
+  let retailId: string;
+  let movedId: string;
+  let purchaseMappingId: string;
+  let clientMappingId: string;
+
+  beforeAll(async () => {
+    retailId = await upload(owner, RETAIL, 'retail-saved.csv');
+    movedId = await upload(owner, MOVED, 'retail-moved.csv');
+  });
+
+  it('shows a purchase import with its purchase mapping and the one its headers suggest', async () => {
+    const uploaded = await owner.trpc.imports.get.query({ id: retailId });
+    const suggested = suggestPurchaseMapping(uploaded.headers);
+    // Country is left out on purpose: a saved mapping keeps a known column unmapped.
+    const mapping = suggested.map((c) => (c.target === 'country' ? { ...c, target: null } : c));
+    await owner.trpc.imports.setMapping.mutate({
+      id: retailId,
+      kind: 'purchases',
+      mapping,
+      saveAs: 'Покупки (Online Retail)',
+    });
+    const view = await viewer.trpc.imports.get.query({ id: retailId });
+    if (view.kind !== 'purchases') throw new Error(`a purchase import, not ${view.kind}`);
+    expect(view.mapping).toEqual(mapping);
+    expect(view.suggestedMapping).toEqual(suggested);
+    expect(view.suggestedMapping.find((c) => c.header === 'CustomerID')?.target).toBe('clientExternalId');
+
+    const saved = await viewer.trpc.imports.mappings.query({});
+    const purchase = saved.find((m) => m.name === 'Покупки (Online Retail)');
+    const client = saved.find((m) => m.kind === 'clients');
+    if (purchase?.kind !== 'purchases' || !client) throw new Error('a saved mapping of each kind');
+    expect(purchase.mapping).toEqual(mapping);
+    purchaseMappingId = purchase.id;
+    clientMappingId = client.id;
+  });
+
+  it('applies a saved purchase mapping by header to a file whose columns moved', async () => {
+    const view = await owner.trpc.imports.applyMapping.mutate({
+      id: movedId,
+      mappingId: purchaseMappingId,
+      kind: 'purchases',
+    });
+    if (view.kind !== 'purchases') throw new Error(`a purchase import, not ${view.kind}`);
+    expect(view.mapping.map((c) => c.target)).toEqual([
+      'clientExternalId',
+      // Known to the saved mapping, which left it out: not taken from the suggestion.
+      null,
+      'date',
+      'unitPrice',
+      'invoice',
+      // Unknown to the saved mapping: suggested from its header.
+      'city',
+      'quantity',
+    ]);
+    expect((await owner.trpc.imports.get.query({ id: movedId })).kind).toBe('purchases');
+    // Applied again to the import now stored as purchases, without naming the kind: the same.
+    const again = await owner.trpc.imports.applyMapping.mutate({ id: movedId, mappingId: purchaseMappingId });
+    expect(again.mapping).toEqual(view.mapping);
+  });
+
+  it('refuses a saved mapping of the other kind, or one the file does not fit, by mappingId', async () => {
+    const client = await failure(
+      owner.trpc.imports.applyMapping.mutate({ id: movedId, mappingId: clientMappingId }),
+      'BAD_REQUEST',
+    );
+    expect(client.issues).toEqual([expect.objectContaining({ field: 'mappingId', code: 'mapping_kind' })]);
+    const purchase = await failure(
+      owner.trpc.imports.applyMapping.mutate({ id: movedId, mappingId: purchaseMappingId, kind: 'clients' }),
+      'BAD_REQUEST',
+    );
+    expect(purchase.issues!.map((i) => i.field)).toEqual(['mappingId']);
+    expect((await owner.trpc.imports.get.query({ id: movedId })).kind).toBe('purchases');
+
+    const noDate = await upload(owner, 'CustomerID,Amount\n17850,15.30\n', 'no-date.csv');
+    const unfit = await failure(
+      owner.trpc.imports.applyMapping.mutate({ id: noDate, mappingId: purchaseMappingId, kind: 'purchases' }),
+      'BAD_REQUEST',
+    );
+    expect(unfit.issues!.map((i) => i.field)).toEqual(['mappingId']);
+    expect(unfit.issues![0]!.message).toContain('date');
+    expect((await owner.trpc.imports.get.query({ id: noDate })).kind).toBe('clients');
+  });
+
+  it('starts a purchase import without a duplicate policy; a client import needs one', async () => {
+    const started = await owner.trpc.imports.start.mutate({ id: movedId });
+    expect(started).toMatchObject({ kind: 'purchases', status: 'queued', duplicatePolicy: null });
+    expect(started.batchId).toBeTruthy();
+
+    const clientsId = await upload(owner, 'ФИО,Телефон\nОрлова Ольга,89265550001\n', 'no-policy.csv');
+    const refused = await failure(owner.trpc.imports.start.mutate({ id: clientsId }), 'BAD_REQUEST');
+    expect(refused.issues).toEqual([
+      expect.objectContaining({ field: 'duplicatePolicy', code: 'duplicate_policy_required' }),
+    ]);
+    expect((await owner.trpc.imports.get.query({ id: clientsId })).status).toBe('uploaded');
   });
 });

@@ -1,20 +1,19 @@
 import { listImportMappings } from '@cb/db';
-import type { ImportMapping } from '@cb/domain';
 import { z } from 'zod';
 import { workspaceProcedure } from '../../trpc/init.ts';
 import { toJson } from '../../trpc/json.ts';
+import { savedColumns } from './shared.ts';
 
-/** The workspace's saved mappings, by name. */
+/** The workspace's saved mappings, by name; each one's columns are of its kind. */
 export const listImportMappingsProcedure = workspaceProcedure('viewer')
   .input(z.strictObject({}).optional())
   .query(async ({ ctx }) =>
     toJson(
       (await listImportMappings(ctx.db, ctx.ws.id)).map((m) => ({
+        ...savedColumns(m),
         id: m.id,
-        kind: m.kind,
         name: m.name,
         headers: m.headers,
-        mapping: m.mapping as ImportMapping,
         createdAt: m.createdAt,
         updatedAt: m.updatedAt,
       })),

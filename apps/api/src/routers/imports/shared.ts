@@ -1,12 +1,24 @@
 import {
   countImportErrors,
+  type Executor,
   getImport,
   type ImportFailure,
+  type ImportMappingRow,
   type ImportRow,
   importProgress,
+  listCustomFields,
   type UndoReport,
 } from '@cb/db';
-import type { ImportMapping } from '@cb/domain';
+import {
+  type ImportColumn,
+  type ImportMapping,
+  type PurchaseColumn,
+  type PurchaseMapping,
+  suggestMapping,
+  suggestPurchaseMapping,
+  ZImportColumn,
+  ZPurchaseColumn,
+} from '@cb/domain';
 import type { DryRunResult } from '@cb/worker';
 import type { TRPCError } from '@trpc/server';
 import { z } from 'zod';
@@ -125,18 +137,74 @@ export function statusView(row: ProgressRow & Pick<ImportRow, 'id' | 'error' | '
   });
 }
 
-/** What the web app shows of an import: the record, its progress now, and how many errors it has. */
-function importView(row: ImportRow, now: Date, errorCount: number) {
+/**
+ * The import's mapping by its kind: the columns as stored (entries of another shape are left out,
+ * so a client mapping is never shown as a purchase one) and the mapping its headers suggest.
+ */
+type MappingView =
+  | { kind: 'clients'; mapping: ImportColumn[]; suggestedMapping: ImportMapping }
+  | { kind: 'purchases'; mapping: PurchaseColumn[]; suggestedMapping: PurchaseMapping };
+type ColumnsView =
+  | { kind: 'clients'; mapping: ImportColumn[] }
+  | { kind: 'purchases'; mapping: PurchaseColumn[] };
+
+/** The stored entries that read as columns of `schema`'s kind; the others are left out. */
+function storedColumns<T>(raw: unknown, schema: z.ZodType<T>): T[] {
+  if (!Array.isArray(raw)) return [];
+  return raw.flatMap((value) => {
+    const parsed = schema.safeParse(value);
+    return parsed.success ? [parsed.data] : [];
+  });
+}
+
+/** A saved mapping's columns by its kind, as `mappingView` reads an import's. */
+export function savedColumns(saved: Pick<ImportMappingRow, 'kind' | 'mapping'>): ColumnsView {
+  return saved.kind === 'clients'
+    ? { kind: 'clients', mapping: storedColumns(saved.mapping, ZImportColumn) }
+    : { kind: 'purchases', mapping: storedColumns(saved.mapping, ZPurchaseColumn) };
+}
+
+async function mappingView(db: Executor, row: ImportRow): Promise<MappingView> {
+  switch (row.kind) {
+    case 'clients': {
+      // The workspace's custom fields are its own words for columns, as at upload.
+      const customFields = (await listCustomFields(db, row.workspaceId)).map((f) => ({
+        key: f.key,
+        label: f.label,
+      }));
+      return {
+        kind: 'clients',
+        mapping: storedColumns(row.mapping, ZImportColumn),
+        suggestedMapping: suggestMapping(row.headers, customFields),
+      };
+    }
+    case 'purchases':
+      return {
+        kind: 'purchases',
+        mapping: storedColumns(row.mapping, ZPurchaseColumn),
+        suggestedMapping: suggestPurchaseMapping(row.headers),
+      };
+    default: {
+      const never: never = row.kind;
+      return never;
+    }
+  }
+}
+
+/**
+ * What the web app shows of an import: the record with its mapping by kind, its progress now, and
+ * how many errors it has.
+ */
+function importView(row: ImportRow, mapping: MappingView, now: Date, errorCount: number) {
   return toJson({
+    ...mapping,
     id: row.id,
-    kind: row.kind,
     fileName: row.fileName,
     fileSize: row.fileSize,
     status: row.status,
     file: row.file,
     headers: row.headers,
     sample: row.sample,
-    mapping: row.mapping as ImportMapping,
     source: row.source ?? null,
     allowPartialRows: row.allowPartialRows,
     duplicatePolicy: row.duplicatePolicy ?? null,
@@ -154,6 +222,6 @@ function importView(row: ImportRow, now: Date, errorCount: number) {
   });
 }
 
-export async function viewOf(db: Parameters<typeof countImportErrors>[0], row: ImportRow, now: Date) {
-  return importView(row, now, await countImportErrors(db, row.id));
+export async function viewOf(db: Executor, row: ImportRow, now: Date) {
+  return importView(row, await mappingView(db, row), now, await countImportErrors(db, row.id));
 }

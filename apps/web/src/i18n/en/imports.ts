@@ -257,6 +257,12 @@ export default {
     updated: 'Updated',
     duplicates: 'Duplicates',
     invalid: 'Invalid',
+    purchases: {
+      rowsDone: 'Rows read',
+      lines: 'Purchase lines imported',
+      created: 'New clients',
+      invalid: 'Rows not imported (errors and returns)',
+    },
   },
   done: {
     completed: 'Import completed',

@@ -253,6 +253,12 @@ export default {
     updated: 'Обновлено',
     duplicates: 'Дубликатов',
     invalid: 'С ошибками',
+    purchases: {
+      rowsDone: 'Прочитано строк',
+      lines: 'Загружено строк покупок',
+      created: 'Новых клиентов',
+      invalid: 'Не загружено строк (ошибки и возвраты)',
+    },
   },
   done: {
     completed: 'Импорт завершён',

@@ -1,4 +1,4 @@
-import { type CustomFieldLabel, parseImportMapping, reuseMapping, suggestMapping } from '@cb/domain';
+import { suggestMapping } from '@cb/domain';
 import type { ApiProblem, WireIssue } from '../../api/errors.ts';
 import { type Inputs, type Outputs, trpc } from '../../api/trpc.ts';
 
@@ -10,8 +10,13 @@ import { type Inputs, type Outputs, trpc } from '../../api/trpc.ts';
 
 type ImportsOutputs = Outputs['imports'];
 
-/** What the web app shows of an import (`imports.get`, and what the mutations return). */
+/**
+ * What the web app shows of an import (`imports.get`, and what the mutations return): by its
+ * `kind`, with the mapping of that kind as stored and as its headers suggest it.
+ */
 export type ImportView = ImportsOutputs['get'];
+export type ClientImportView = Extract<ImportView, { kind: 'clients' }>;
+export type PurchaseImportView = Extract<ImportView, { kind: 'purchases' }>;
 /** The status poll (`imports.status`). */
 export type ImportStatusView = ImportsOutputs['status'];
 export type ImportListItem = ImportsOutputs['list']['items'][number];
@@ -22,7 +27,7 @@ export type ImportStatus = ImportView['status'];
 /** What the file holds: clients, or purchases attached to clients by their external id. */
 export type ImportKind = ImportView['kind'];
 export const importKinds = ['clients', 'purchases'] as const satisfies readonly ImportKind[];
-export type ImportColumn = ImportView['mapping'][number];
+export type ImportColumn = ClientImportView['mapping'][number];
 export type ImportTarget = NonNullable<ImportColumn['target']>;
 export type ImportSource = NonNullable<ImportView['source']>;
 export type DuplicatePolicy = NonNullable<ImportView['duplicatePolicy']>;
@@ -55,23 +60,14 @@ export const importFieldKeys = [
 ] as const satisfies readonly Extract<ImportTarget, { kind: 'field' }>['field'][];
 export type ImportFieldKey = (typeof importFieldKeys)[number];
 
-/** The import's client mapping: as stored for a client import, suggested from the headers otherwise. */
-export function clientMappingOf(view: Pick<ImportView, 'kind' | 'mapping' | 'headers'>): ImportColumn[] {
-  return view.kind === 'clients' ? view.mapping : suggestMapping(view.headers);
-}
-
 /**
- * A saved client mapping applied to this file by header, as `imports.applyMapping` does; for a file
- * stored as purchases, which that procedure would check as a purchase mapping. Null: the saved
- * mapping is no longer valid.
+ * The import's client mapping: as stored for a client import; for one stored as purchases (the
+ * user turning it back to clients), suggested from the headers.
  */
-export function reuseClientMapping(
-  saved: Pick<SavedMapping, 'mapping'>,
-  headers: readonly string[],
-  customFields: readonly CustomFieldLabel[],
-): ImportColumn[] | null {
-  const parsed = parseImportMapping(saved.mapping);
-  return parsed.ok ? reuseMapping(parsed.value, headers, customFields) : null;
+export function clientMappingOf(
+  view: Pick<ClientImportView, 'kind' | 'mapping'> | Pick<PurchaseImportView, 'kind' | 'headers'>,
+): ImportColumn[] {
+  return view.kind === 'clients' ? view.mapping : suggestMapping(view.headers);
 }
 
 /** Statuses in which a worker is busy with the import: the screen asks for progress each second. */

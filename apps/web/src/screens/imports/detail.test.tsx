@@ -1,7 +1,9 @@
-import { cleanup, configure, screen, waitFor, within } from '@testing-library/react';
+import type { PurchaseMapping } from '@cb/domain';
+import { act, cleanup, configure, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import axe from 'axe-core';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { i18next } from '../../i18n/index.ts';
 import type { ImportStatusView } from './api.ts';
 import {
   apiError,
@@ -12,6 +14,7 @@ import {
   purchaseDryRunResult,
   renderImports,
   retailImportView,
+  retailPurchaseView,
 } from './testing.tsx';
 
 configure({ asyncUtilTimeout: 4000 });
@@ -35,7 +38,7 @@ const describedBy = (element: HTMLElement) =>
     .map((id) => document.getElementById(id)?.textContent ?? '');
 
 /** The UCI file as the purchase editor suggests it, column by column. */
-const retailPurchaseMapping = [
+const retailPurchaseMapping: PurchaseMapping = [
   { column: 0, header: 'InvoiceNo', target: 'invoice' },
   { column: 1, header: 'StockCode', target: 'sku' },
   { column: 2, header: 'Description', target: 'description' },
@@ -232,7 +235,7 @@ describe('import setup', () => {
 
 describe('a purchase file', () => {
   it('previews its dry run as purchase lines: counts, clients found or created, returns skipped', async () => {
-    api.get.mockResolvedValue(importView({ kind: 'purchases', mapping: [], dryRun: purchaseDryRunResult }));
+    api.get.mockResolvedValue(retailPurchaseView({ dryRun: purchaseDryRunResult }));
     renderImports(route);
     const preview = await screen.findByTestId('dry-run');
     const figure = (id: string) => within(screen.getByTestId(id)).getByRole('definition').textContent;
@@ -266,10 +269,10 @@ describe('setting up a purchase file', () => {
     const user = userEvent.setup();
     api.get.mockResolvedValue(retailImportView());
     api.setMapping.mockImplementation(async (input: { mapping: unknown; source: unknown }) =>
-      retailImportView({ kind: 'purchases', mapping: input.mapping as never, source: input.source as never }),
+      retailPurchaseView({ mapping: input.mapping as never, source: input.source as never }),
     );
     api.dryRun.mockResolvedValue(purchaseDryRunResult);
-    api.start.mockResolvedValue(retailImportView({ kind: 'purchases', status: 'queued' }));
+    api.start.mockResolvedValue(retailPurchaseView({ status: 'queued' }));
     api.status.mockResolvedValue(running(0));
     renderImports(route);
     const clients = await screen.findByRole('radio', { name: 'Клиенты' });
@@ -322,11 +325,12 @@ describe('setting up a purchase file', () => {
     const start = screen.getByRole('button', { name: 'Начать импорт' });
     await waitFor(() => expect(start).toHaveProperty('disabled', false));
     await user.click(start);
-    // The API asks every start for a policy; a purchase run does not use it.
-    expect(api.start).toHaveBeenCalledWith({
-      id: IMPORT_ID,
-      duplicatePolicy: { matchBy: ['externalId', 'phone', 'email'], action: 'skip' },
-    });
+    // A purchase run has no duplicate policy: none is sent.
+    expect(api.start).toHaveBeenCalledWith({ id: IMPORT_ID });
+    // Its progress is counted in purchase words.
+    await screen.findByTestId('import-running');
+    expect(screen.getByTestId('count-lines')).toBeTruthy();
+    expect(screen.queryByTestId('count-duplicates')).toBeNull();
   });
 
   it('asks for the required columns and refuses a column chosen twice before sending; API issues land on their fields', async () => {
@@ -387,7 +391,7 @@ describe('setting up a purchase file', () => {
 
   it('opens a purchase import with the purchase editor and its stored columns; a stored dry run lets it start', async () => {
     const user = userEvent.setup();
-    const stored = retailPurchaseMapping.map((c) =>
+    const stored = retailPurchaseMapping.map((c): PurchaseMapping[number] =>
       c.target === 'unitPrice'
         ? { ...c, target: null }
         : c.target === 'quantity'
@@ -395,9 +399,8 @@ describe('setting up a purchase file', () => {
           : c,
     );
     api.get.mockResolvedValue(
-      retailImportView({
-        kind: 'purchases',
-        mapping: stored as never,
+      retailPurchaseView({
+        mapping: stored,
         source: { batchKind: 'other_system', name: 'Магазин', currency: 'GBP' } as never,
         dryRun: purchaseDryRunResult,
       }),
@@ -432,26 +435,36 @@ describe('setting up a purchase file', () => {
     expect(start).toHaveProperty('disabled', false);
   });
 
-  it('offers the saved mappings of the chosen kind; a saved purchase mapping is applied by header', async () => {
+  it('offers the saved mappings of the chosen kind and applies one through the API, as that kind', async () => {
     const user = userEvent.setup();
-    const saved = (id: string, kind: 'clients' | 'purchases', name: string, mapping: unknown[]) => ({
+    const saved = (id: string, kind: 'clients' | 'purchases', name: string) => ({
       id,
       kind,
       name,
       headers: [],
-      mapping,
+      mapping: [],
       createdAt: '2026-11-01T10:00:00.000Z',
       updatedAt: '2026-11-01T10:00:00.000Z',
     });
+    const clientMappingId = '0d000000-0000-4000-8000-000000000001';
+    const purchaseMappingId = '0d000000-0000-4000-8000-000000000002';
     api.get.mockResolvedValue(retailImportView());
     api.mappings.mockResolvedValue([
-      saved('0d000000-0000-4000-8000-000000000001', 'clients', 'Клиенты из 1С', []),
-      saved('0d000000-0000-4000-8000-000000000002', 'purchases', 'Продажи магазина', [
-        { column: 0, header: 'Customer ID', target: 'clientExternalId' },
-        { column: 1, header: 'Description', target: null },
-        { column: 2, header: 'Country', target: 'city' },
-      ]),
+      saved(clientMappingId, 'clients', 'Клиенты из 1С'),
+      saved(purchaseMappingId, 'purchases', 'Продажи магазина'),
     ]);
+    // The API matched the saved columns to this file's headers: the city from Country, no item.
+    api.applyMapping.mockResolvedValue(
+      retailPurchaseView({
+        mapping: retailPurchaseMapping.map((c): PurchaseMapping[number] =>
+          c.target === 'description'
+            ? { ...c, target: null }
+            : c.target === 'country'
+              ? { ...c, target: 'city' }
+              : c,
+        ),
+      }),
+    );
     renderImports(route);
     const list = await screen.findByRole('combobox', { name: 'Сохранённые сопоставления' });
     expect(
@@ -468,26 +481,31 @@ describe('setting up a purchase file', () => {
     ).toEqual(['— выберите —', 'Продажи магазина']);
     await user.selectOptions(purchaseList, 'Продажи магазина');
     await user.click(screen.getByRole('button', { name: 'Применить' }));
-    expect(['Код клиента', 'Товар', 'Город', 'Страна', 'Дата покупки'].map(chosenColumn)).toEqual([
+    // The file is stored as clients: the import takes the kind chosen here with the mapping.
+    expect(api.applyMapping).toHaveBeenCalledWith({
+      id: IMPORT_ID,
+      mappingId: purchaseMappingId,
+      kind: 'purchases',
+    });
+    await waitFor(() => expect(chosenColumn('Город')).toBe('Country'));
+    expect(['Код клиента', 'Товар', 'Страна', 'Дата покупки'].map(chosenColumn)).toEqual([
       'CustomerID',
       '— нет в файле —',
-      'Country',
       '— нет в файле —',
       'InvoiceDate',
     ]);
-    expect(api.applyMapping).not.toHaveBeenCalled();
 
-    // A file stored as purchases turned back to clients: the client mapping is matched here too,
-    // since the API would check it as a purchase mapping.
+    // A file stored as purchases turned back to clients: a client mapping, applied as clients.
     cleanup();
-    api.get.mockResolvedValue(
-      retailImportView({ kind: 'purchases', mapping: retailPurchaseMapping as never }),
+    api.get.mockResolvedValue(retailPurchaseView({ mapping: retailPurchaseMapping }));
+    api.applyMapping.mockResolvedValue(
+      retailImportView({
+        mapping: retailPurchaseMapping.map((c) => ({
+          ...c,
+          target: c.header === 'Country' ? { kind: 'field', field: 'city' } : null,
+        })),
+      }),
     );
-    api.mappings.mockResolvedValue([
-      saved('0d000000-0000-4000-8000-000000000001', 'clients', 'Клиенты из 1С', [
-        { column: 0, header: 'Country', target: { kind: 'field', field: 'city' } },
-      ]),
-    ]);
     renderImports(route);
     await user.click(await screen.findByRole('radio', { name: 'Клиенты' }));
     await user.selectOptions(
@@ -495,11 +513,52 @@ describe('setting up a purchase file', () => {
       'Клиенты из 1С',
     );
     await user.click(screen.getByRole('button', { name: 'Применить' }));
-    expect(screen.getByRole('combobox', { name: 'Поле для столбца «Country»' })).toHaveProperty(
-      'value',
-      'field:city',
+    expect(api.applyMapping).toHaveBeenLastCalledWith({
+      id: IMPORT_ID,
+      mappingId: clientMappingId,
+      kind: 'clients',
+    });
+    await waitFor(() =>
+      expect(screen.getByRole('combobox', { name: 'Поле для столбца «Country»' })).toHaveProperty(
+        'value',
+        'field:city',
+      ),
     );
-    expect(api.applyMapping).not.toHaveBeenCalled();
+  });
+
+  it('shows why the API refused a saved mapping', async () => {
+    const user = userEvent.setup();
+    api.get.mockResolvedValue(retailImportView());
+    api.mappings.mockResolvedValue([
+      {
+        id: '0d000000-0000-4000-8000-000000000002',
+        kind: 'purchases',
+        name: 'Продажи магазина',
+        headers: [],
+        mapping: [],
+        createdAt: '2026-11-01T10:00:00.000Z',
+        updatedAt: '2026-11-01T10:00:00.000Z',
+      },
+    ]);
+    api.applyMapping.mockRejectedValue(
+      apiError('BAD_REQUEST', 'Не подходит', [
+        {
+          field: 'mappingId',
+          code: 'custom',
+          message: '«Продажи магазина» не подходит к этому файлу: нужен столбец с датой',
+        },
+      ]),
+    );
+    renderImports(route);
+    await user.click(await screen.findByRole('radio', { name: 'Покупки' }));
+    await user.selectOptions(
+      screen.getByRole('combobox', { name: 'Сохранённые сопоставления' }),
+      'Продажи магазина',
+    );
+    await user.click(screen.getByRole('button', { name: 'Применить' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('Не подходит');
+    // The assignment is as suggested: nothing was applied.
+    expect(chosenColumn('Код клиента')).toBe('CustomerID');
   });
 });
 
@@ -531,6 +590,47 @@ describe('a running and a finished import', () => {
     expect(
       within(done).getByRole('link', { name: 'Скачать отчёт об ошибках (CSV)' }).getAttribute('href'),
     ).toBe(`/api/imports/${IMPORT_ID}/errors.csv`);
+  });
+
+  it.each([
+    [
+      'ru',
+      [
+        'Прочитано строк',
+        'Загружено строк покупок',
+        'Новых клиентов',
+        'Не загружено строк (ошибки и возвраты)',
+      ],
+    ],
+    ['en', ['Rows read', 'Purchase lines imported', 'New clients', 'Rows not imported (errors and returns)']],
+  ] as const)('counts a finished purchase import in purchase words (%s)', async (locale, labels) => {
+    api.get.mockResolvedValue(
+      retailPurchaseView({
+        status: 'completed',
+        batchId: BATCH_ID,
+        counts: { rowsDone: 541_909, created: 4372, updated: 0, duplicates: 0, invalid: 145_000 },
+      }),
+    );
+    await act(() => i18next.changeLanguage(locale));
+    onTestFinished(async () => {
+      await act(() => i18next.changeLanguage('ru'));
+    });
+    renderImports(route);
+    const counts = within(await screen.findByTestId('import-completed')).getByTestId('import-counts');
+    expect(
+      within(counts)
+        .getAllByRole('term')
+        .map((term) => term.textContent),
+    ).toEqual(labels);
+    // The rows that were neither rejected nor returns became purchase lines.
+    const figure = (id: string) => within(screen.getByTestId(id)).getByRole('definition').textContent;
+    expect(
+      [figure('count-lines'), figure('count-created'), figure('count-invalid')].map((v) =>
+        v?.replace(/\D/g, ''),
+      ),
+    ).toEqual(['396909', '4372', '145000']);
+    expect(screen.queryByTestId('count-updated')).toBeNull();
+    expect(screen.queryByTestId('count-duplicates')).toBeNull();
   });
 
   it('undoes a completed import after a confirmation, then lists the clients it kept', async () => {

@@ -12,6 +12,7 @@ import {
   batchClientsUrl,
   errorReportUrl,
   type ImportCounts,
+  type ImportKind,
   type ImportProgress,
   type ImportStatus,
   type ImportStatusView,
@@ -120,6 +121,7 @@ function ImportBody({
       return (
         <Running
           status={status}
+          kind={view.kind}
           counts={live?.counts ?? view.counts}
           progress={live?.progress ?? view.progress}
         />
@@ -180,29 +182,64 @@ export function duration(seconds: number, t: (key: string, options: Record<strin
   return t('progress.hours', { h: Math.floor(s / 3600), m: Math.floor((s % 3600) / 60) });
 }
 
-function Counts({ counts, format }: { counts: ImportCounts; format: Formatter }) {
+/**
+ * The run's totals, in the words of the import's kind. A purchase run counts rows read, new
+ * clients and rows not imported (errors and returns); the rest of the rows are its purchase lines,
+ * and it updates no client and finds no duplicates.
+ */
+function Counts({ kind, counts, format }: { kind: ImportKind; counts: ImportCounts; format: Formatter }) {
   const { t } = useTranslation('imports');
-  return (
-    <dl className="import-figures" data-testid="import-counts">
-      <Figure label={t('counts.rowsDone')} value={format.number(counts.rowsDone)} />
-      <Figure label={t('counts.created')} value={format.number(counts.created)} testId="count-created" />
-      <Figure label={t('counts.updated')} value={format.number(counts.updated)} testId="count-updated" />
-      <Figure
-        label={t('counts.duplicates')}
-        value={format.number(counts.duplicates)}
-        testId="count-duplicates"
-      />
-      <Figure label={t('counts.invalid')} value={format.number(counts.invalid)} testId="count-invalid" />
-    </dl>
-  );
+  switch (kind) {
+    case 'clients':
+      return (
+        <dl className="import-figures" data-testid="import-counts">
+          <Figure label={t('counts.rowsDone')} value={format.number(counts.rowsDone)} />
+          <Figure label={t('counts.created')} value={format.number(counts.created)} testId="count-created" />
+          <Figure label={t('counts.updated')} value={format.number(counts.updated)} testId="count-updated" />
+          <Figure
+            label={t('counts.duplicates')}
+            value={format.number(counts.duplicates)}
+            testId="count-duplicates"
+          />
+          <Figure label={t('counts.invalid')} value={format.number(counts.invalid)} testId="count-invalid" />
+        </dl>
+      );
+    case 'purchases':
+      return (
+        <dl className="import-figures" data-testid="import-counts">
+          <Figure label={t('counts.purchases.rowsDone')} value={format.number(counts.rowsDone)} />
+          <Figure
+            label={t('counts.purchases.lines')}
+            value={format.number(Math.max(counts.rowsDone - counts.invalid, 0))}
+            testId="count-lines"
+          />
+          <Figure
+            label={t('counts.purchases.created')}
+            value={format.number(counts.created)}
+            testId="count-created"
+          />
+          <Figure
+            label={t('counts.purchases.invalid')}
+            value={format.number(counts.invalid)}
+            testId="count-invalid"
+          />
+        </dl>
+      );
+    default: {
+      const never: never = kind;
+      return never;
+    }
+  }
 }
 
 function Running({
   status,
+  kind,
   counts,
   progress,
 }: {
   status: 'queued' | 'running' | 'undoing';
+  kind: ImportKind;
   counts: ImportCounts;
   progress: ImportProgress;
 }) {
@@ -247,7 +284,7 @@ function Running({
               {details.join(' · ')}
             </p>
           ) : null}
-          <Counts counts={counts} format={format} />
+          <Counts kind={kind} counts={counts} format={format} />
         </>
       )}
     </section>
@@ -272,7 +309,7 @@ function Completed({ view }: { view: ImportView }) {
   return (
     <section className="panel" aria-labelledby="import-done-h" data-testid="import-completed">
       <h2 id="import-done-h">{t('done.completed')}</h2>
-      <Counts counts={view.counts} format={format} />
+      <Counts kind={view.kind} counts={view.counts} format={format} />
       {view.batchId || view.errorCount > 0 ? (
         <ul className="plain-list import-links">
           {view.batchId ? (
@@ -325,7 +362,7 @@ function Failed({ view }: { view: ImportView }) {
       <p className="form-error" role="alert">
         {view.error?.message || t('upload.failed')}
       </p>
-      <Counts counts={view.counts} format={format} />
+      <Counts kind={view.kind} counts={view.counts} format={format} />
       {view.errorCount > 0 ? (
         <a href={errorReportUrl(view.id, false)} download>
           {t('done.errorReport')}

@@ -7,7 +7,6 @@ import {
   purchaseFieldKeys,
   purchaseIssuesByField,
   purchaseMappingOf,
-  reusePurchaseAssignment,
   toPurchaseMapping,
 } from './purchase-mapping.ts';
 
@@ -89,25 +88,19 @@ describe('purchase mapping in the editor', () => {
   });
 
   it('reads a stored purchase mapping, and suggests one for a client import', () => {
-    const stored = toPurchaseMapping(assign({ clientExternalId: 2, date: 0, amount: 1 }), ['Д', 'С', 'К']);
+    const headers = ['Д', 'С', 'К'];
+    const stored = toPurchaseMapping(assign({ clientExternalId: 2, date: 0, amount: 1 }), headers);
+    const suggested = suggestPurchaseMapping(headers);
     expect(
-      purchaseMappingOf({ kind: 'purchases', mapping: stored as never, headers: ['Д', 'С', 'К'] }),
+      purchaseMappingOf({ kind: 'purchases', mapping: stored, suggestedMapping: suggested, headers }),
     ).toEqual(stored);
-    expect(purchaseMappingOf({ kind: 'clients', mapping: [], headers: retailHeaders })).toEqual(
+    // Nothing stored yet: the API's suggestion.
+    const none = stored.map((c) => ({ ...c, target: null }));
+    expect(
+      purchaseMappingOf({ kind: 'purchases', mapping: none, suggestedMapping: stored, headers }),
+    ).toEqual(stored);
+    expect(purchaseMappingOf({ kind: 'clients', headers: retailHeaders })).toEqual(
       suggestPurchaseMapping(retailHeaders),
-    );
-  });
-
-  it('applies a saved mapping by header, wherever the columns moved', () => {
-    const saved = toPurchaseMapping(assign({ clientExternalId: 0, date: 1, amount: 2 }), [
-      'Код покупателя (1С)',
-      'Когда',
-      'Итог',
-    ]);
-    const headers = ['Итог', 'Страна', 'когда', 'Код покупателя (1С)'];
-    expect(reusePurchaseAssignment({ mapping: saved as never }, headers)).toEqual(
-      // `Страна` is not in the saved mapping: it gets the suggestion.
-      assign({ amount: 0, country: 1, date: 2, clientExternalId: 3 }),
     );
   });
 });

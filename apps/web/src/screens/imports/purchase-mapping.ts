@@ -1,14 +1,12 @@
 import {
-  compactHeader,
   HEADER_MAX_LENGTH,
   IMPORT_COLUMNS_MAX,
   type PurchaseColumn,
   type PurchaseField,
   type PurchaseMapping,
   suggestPurchaseMapping,
-  ZPurchaseColumn,
 } from '@cb/domain';
-import type { ImportView, SavedMapping } from './api.ts';
+import type { ClientImportView, PurchaseImportView } from './api.ts';
 
 /*
  * The purchase mapping as the purchase editor holds it: for each purchase field, the column of the
@@ -76,51 +74,17 @@ export function toPurchaseMapping(
   }));
 }
 
-/** The purchase columns of a stored mapping; entries of another shape are left out. */
-function purchaseColumns(raw: readonly unknown[]): PurchaseColumn[] {
-  return raw.flatMap((value) => {
-    const parsed = ZPurchaseColumn.safeParse(value);
-    return parsed.success ? [parsed.data] : [];
-  });
-}
-
 /**
- * The import's purchase mapping. The API types `mapping` as a client mapping whatever the kind, so
- * a purchase import's stored value is read column by column; a client import (or a stored mapping
- * with no purchase field) gets the domain's suggestion from the headers.
+ * The import's purchase mapping: as stored for a purchase import (its suggestion while nothing is
+ * stored); for a client import (the user choosing purchases), suggested from the headers.
  */
-export function purchaseMappingOf(view: Pick<ImportView, 'kind' | 'mapping' | 'headers'>): PurchaseMapping {
-  if (view.kind === 'purchases') {
-    const stored = purchaseColumns(view.mapping as readonly unknown[]);
-    if (stored.some((c) => c.target !== null)) return stored;
-  }
-  return suggestPurchaseMapping(view.headers);
-}
-
-/**
- * A saved purchase mapping applied to this file, whose columns may have moved: a field takes the
- * column whose header matches (as `compactHeader`) the one it had when saved; columns the saved
- * mapping does not know get a suggestion from their header.
- */
-export function reusePurchaseAssignment(
-  saved: Pick<SavedMapping, 'mapping'>,
-  headers: readonly string[],
-): PurchaseAssignment {
-  const savedColumns = purchaseColumns(saved.mapping as readonly unknown[]);
-  const known = new Set(savedColumns.map((c) => compactHeader(c.header)));
-  const assignment = assignmentOf(
-    suggestPurchaseMapping(headers).filter((c) => !known.has(compactHeader(c.header))),
-  );
-  const columnOf = new Map<string, number>();
-  headers.forEach((header, column) => {
-    const key = compactHeader(header);
-    if (!columnOf.has(key)) columnOf.set(key, column);
-  });
-  for (const c of savedColumns) {
-    const column = columnOf.get(compactHeader(c.header));
-    if (c.target !== null && column !== undefined) assignment[c.target] = column;
-  }
-  return assignment;
+export function purchaseMappingOf(
+  view:
+    | Pick<ClientImportView, 'kind' | 'headers'>
+    | Pick<PurchaseImportView, 'kind' | 'headers' | 'mapping' | 'suggestedMapping'>,
+): readonly PurchaseColumn[] {
+  if (view.kind === 'clients') return suggestPurchaseMapping(view.headers);
+  return view.mapping.some((c) => c.target !== null) ? view.mapping : view.suggestedMapping;
 }
 
 /** What keeps an assignment from being sent, by the field it is shown on. */

@@ -25,7 +25,6 @@ import {
   importsApi,
   type MatchKey,
   matchKeys,
-  reuseClientMapping,
 } from './api.ts';
 import { DryRunPreview } from './dry-run.tsx';
 import { MappingEditor } from './mapping-editor.tsx';
@@ -36,7 +35,6 @@ import {
   type PurchaseAssignment,
   purchaseIssuesByField,
   purchaseMappingOf,
-  reusePurchaseAssignment,
   toPurchaseMapping,
 } from './purchase-mapping.ts';
 
@@ -209,16 +207,20 @@ export function ImportSetup({ view }: { view: ImportView }) {
     },
   });
 
+  // The import takes the chosen kind with the saved mapping, matched to this file by header.
   const apply = useMutation({
-    mutationFn: (mappingId: string) => api.applyMapping.mutate({ id: view.id, mappingId }),
+    mutationFn: (mappingId: string) => api.applyMapping.mutate({ id: view.id, mappingId, kind }),
     onSuccess: (updated) => {
       storeView(updated);
-      setMapping(updated.mapping);
+      if (updated.kind === 'purchases') setPurchases(assignmentOf(updated.mapping));
+      else setMapping(updated.mapping);
     },
   });
 
+  // A purchase run has no duplicate policy.
   const start = useMutation({
-    mutationFn: (duplicatePolicy: DuplicatePolicy) => api.start.mutate({ id: view.id, duplicatePolicy }),
+    mutationFn: () =>
+      api.start.mutate(kind === 'purchases' ? { id: view.id } : { id: view.id, duplicatePolicy: policy }),
     onSuccess: (updated) => {
       queryClient.removeQueries({ queryKey: ['imports', 'status', { id: view.id }] });
       storeView(updated);
@@ -261,13 +263,7 @@ export function ImportSetup({ view }: { view: ImportView }) {
 
   const savedOfKind = (savedMappings.data ?? []).filter((m) => m.kind === kind);
   const applySaved = () => {
-    const saved = savedOfKind.find((m) => m.id === savedId);
-    if (!saved) return;
-    // `imports.applyMapping` applies client mappings to an import stored as clients only; the
-    // rest is matched by header here (the same rule), and sent with the next check.
-    if (kind === 'purchases') setPurchases(reusePurchaseAssignment(saved, view.headers));
-    else if (view.kind === 'clients') apply.mutate(saved.id);
-    else setMapping(reuseClientMapping(saved, view.headers, customFieldChoices) ?? mapping);
+    if (savedOfKind.some((m) => m.id === savedId)) apply.mutate(savedId);
   };
 
   const purchaseErrors: Partial<Record<PurchaseField, string>> =
@@ -508,7 +504,7 @@ export function ImportSetup({ view }: { view: ImportView }) {
             <button
               type="button"
               className="btn btn-primary"
-              onClick={() => start.mutate(policy)}
+              onClick={() => start.mutate()}
               disabled={!fresh || busy}
               aria-describedby={fresh ? undefined : 'import-start-why'}
               data-testid="import-start"

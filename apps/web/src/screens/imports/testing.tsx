@@ -1,9 +1,10 @@
+import { suggestPurchaseMapping } from '@cb/domain';
 import type { Role } from '@cb/domain/vocabulary';
 import { TRPCClientError } from '@trpc/client';
 import { Route, Routes, useLocation } from 'react-router';
 import { type Me, SessionProvider } from '../../app/session.tsx';
 import { renderWithProviders } from '../../testing/render.tsx';
-import type { DryRun, ImportView } from './api.ts';
+import type { ClientImportView, DryRun, PurchaseImportView } from './api.ts';
 import ImportScreen from './detail.tsx';
 import ImportList from './index.tsx';
 import NewImport from './new.tsx';
@@ -32,10 +33,19 @@ export const me = (role: Role = 'manager') =>
     via: 'session',
   }) as unknown as Me;
 
-export function importView(patch: Partial<ImportView> = {}): ImportView {
+const CLIENT_MAPPING: ClientImportView['mapping'] = [
+  { column: 0, header: 'ФИО', target: { kind: 'field', field: 'fullName' } },
+  { column: 1, header: 'Телефон', target: { kind: 'phone' } },
+  { column: 2, header: 'Город', target: null },
+];
+
+/** A client import as the API shows it: its mapping as stored, and the one its headers suggest. */
+export function importView(patch: Partial<ClientImportView> = {}): ClientImportView {
   return {
     id: IMPORT_ID,
     kind: 'clients',
+    mapping: CLIENT_MAPPING,
+    suggestedMapping: CLIENT_MAPPING,
     fileName: 'клиенты.csv',
     fileSize: 20_480,
     status: 'uploaded',
@@ -44,11 +54,6 @@ export function importView(patch: Partial<ImportView> = {}): ImportView {
     sample: [
       ['Иванов Иван Иванович', '8 916 123-45-67', 'Москва'],
       ['Петрова Анна', 'abc', 'Тверь'],
-    ],
-    mapping: [
-      { column: 0, header: 'ФИО', target: { kind: 'field', field: 'fullName' } },
-      { column: 1, header: 'Телефон', target: { kind: 'phone' } },
-      { column: 2, header: 'Город', target: null },
     ],
     source: null,
     allowPartialRows: true,
@@ -88,42 +93,50 @@ export const retailHeaders = [
   'Country',
 ];
 
+/** The UCI file's first lines. */
+const retailSample = [
+  [
+    '536365',
+    '85123A',
+    'WHITE HANGING HEART T-LIGHT HOLDER',
+    '6',
+    '2010-12-01 08:26',
+    '2.55',
+    '17850',
+    'United Kingdom',
+  ],
+  ['536366', '22633', 'HAND WARMER UNION JACK', '6', '2010-12-01 08:28', '1.85', '17850', 'United Kingdom'],
+];
+
 /** A purchase file as uploaded: the API gave it a client mapping, as it does to every file. */
-export function retailImportView(patch: Partial<ImportView> = {}): ImportView {
+export function retailImportView(patch: Partial<ClientImportView> = {}): ClientImportView {
+  const mapping: ClientImportView['mapping'] = retailHeaders.map((header, column) => ({
+    column,
+    header,
+    target: header === 'CustomerID' ? { kind: 'field', field: 'externalId' } : null,
+  }));
   return importView({
     fileName: 'online-retail.csv',
     file: { format: 'csv', encoding: 'utf-8', delimiter: ',', sheet: null, sheets: [] },
     headers: retailHeaders,
-    sample: [
-      [
-        '536365',
-        '85123A',
-        'WHITE HANGING HEART T-LIGHT HOLDER',
-        '6',
-        '2010-12-01 08:26',
-        '2.55',
-        '17850',
-        'United Kingdom',
-      ],
-      [
-        '536366',
-        '22633',
-        'HAND WARMER UNION JACK',
-        '6',
-        '2010-12-01 08:28',
-        '1.85',
-        '17850',
-        'United Kingdom',
-      ],
-    ],
-    mapping: retailHeaders.map((header, column) => ({
-      column,
-      header,
-      target: header === 'CustomerID' ? { kind: 'field', field: 'externalId' } : null,
-    })),
+    sample: retailSample,
+    mapping,
+    suggestedMapping: mapping,
     totalRows: 541_909,
     ...patch,
   });
+}
+
+/** A purchase import as the API shows it: the UCI file stored as purchases, with the suggested columns. */
+export function retailPurchaseView(patch: Partial<PurchaseImportView> = {}): PurchaseImportView {
+  const { kind: _kind, mapping: _mapping, suggestedMapping: _suggested, ...common } = retailImportView();
+  return {
+    ...common,
+    kind: 'purchases',
+    mapping: suggestPurchaseMapping(retailHeaders),
+    suggestedMapping: suggestPurchaseMapping(retailHeaders),
+    ...patch,
+  };
 }
 
 export const dryRunResult: DryRun = {
