@@ -82,7 +82,7 @@ export async function deleteDuplicateKeys(
     where workspace_id = ${workspaceId}::uuid and client_id = any(${arrayParam(clientIds, 'uuid')})`);
 }
 
-type RecordRow = {
+export type RecordRow = {
   id: string;
   kind: DuplicateRecord['kind'];
   last_name: string | null;

@@ -1,10 +1,12 @@
-import { and, eq } from 'drizzle-orm';
+import { blockingKeys, candidatePairs } from '@cb/domain';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { updateClient } from '../queries/clients.ts';
-import { duplicatePairs } from '../schema/index.ts';
+import { queryRows } from '../raw.ts';
+import { clientDupKeys, duplicatePairs } from '../schema/index.ts';
 import { openTestDatabase, seedWorkspace, type TestDatabase } from '../testing/index.ts';
-import { pairKey } from './keys.ts';
-import { checkDuplicates, type ScanProgress, scanDuplicates } from './scan.ts';
+import { loadDuplicateRecords, pairKey } from './keys.ts';
+import { checkDuplicates, type ScanProgress, scanDuplicates, scoreStoredPair } from './scan.ts';
 import { createPerson } from './test-support.ts';
 
 let handle: TestDatabase;
@@ -140,4 +142,78 @@ describe('scanDuplicates', () => {
     const pairs = await storedPairs(ctx.workspaceId);
     expect([...pairs.keys()]).toEqual([pairKey(old.id, fresh.id)]);
   });
+
+  it('writes only stale keys: a rescan of an unchanged base leaves every key row as it was', async () => {
+    const base = await plantBase();
+    const { workspaceId } = base.ctx;
+    // Keys as an old version or a raw insert may leave them: one missing, one nobody computes.
+    await handle.db.execute(sql`
+      delete from client_dup_keys where client_id = ${base.phoneA.id}::uuid and key = 'phone:79161234567'`);
+    await handle.db.insert(clientDupKeys).values({ workspaceId, key: 'stale:key', clientId: base.anna.id });
+    await scanDuplicates(handle.db, workspaceId, { chunkSize: 4 });
+    const [record] = await loadDuplicateRecords(handle.db, workspaceId, [base.phoneA.id]);
+    const keysOf = async (clientId: string) =>
+      (
+        await handle.db
+          .select({ key: clientDupKeys.key })
+          .from(clientDupKeys)
+          .where(eq(clientDupKeys.clientId, clientId))
+      )
+        .map((r) => r.key)
+        .sort();
+    expect(await keysOf(base.phoneA.id)).toEqual([...blockingKeys(record!)].sort());
+    expect(await keysOf(base.anna.id)).not.toContain('stale:key');
+
+    // A row rewritten gets a new xmin: none may change on a rescan of an unchanged base.
+    const rowVersions = () =>
+      queryRows<{ v: string }>(
+        handle.db,
+        sql`select key || ' ' || client_id || ' ' || xmin::text as v from client_dup_keys
+            where workspace_id = ${workspaceId}::uuid order by 1`,
+      );
+    const before = await rowVersions();
+    await scanDuplicates(handle.db, workspaceId, { chunkSize: 4 });
+    expect(await rowVersions()).toEqual(before);
+  });
+
+  it.each([
+    { chunkSize: 1, recordCacheSize: 0 },
+    { chunkSize: 3, recordCacheSize: 4 },
+    { chunkSize: 2_000, recordCacheSize: 50_000 },
+  ])(
+    'scores each candidate pair of the domain blocking once and stores those it scores, whatever the chunks and the cache (%o)',
+    async (options) => {
+      const base = await plantBase();
+      const { workspaceId } = base.ctx;
+      // Three clients sharing only a phone: a block bigger than maxBlockSize (2) identifies nobody.
+      for (const firstName of ['Ростислав', 'Ярополк', 'Всеволод']) {
+        await createPerson(handle.db, base.ctx, {
+          lastName: `Кузнецов-${firstName}`,
+          firstName,
+          phones: ['+79990000000'],
+        });
+      }
+      const ids = (
+        await queryRows<{ id: string }>(
+          handle.db,
+          sql`select id::text as id from clients where workspace_id = ${workspaceId}::uuid`,
+        )
+      ).map((r) => r.id);
+      const records = await loadDuplicateRecords(handle.db, workspaceId, ids);
+      const expected = candidatePairs(records, { maxBlockSize: 2 });
+      expect(expected.length).toBeLessThan(candidatePairs(records).length);
+      const result = await scanDuplicates(handle.db, workspaceId, { ...options, maxBlockSize: 2 });
+      expect(result.candidatePairs).toBe(expected.length);
+      const again = await scanDuplicates(handle.db, workspaceId, options);
+      expect(again.candidatePairs).toBe(candidatePairs(records).length);
+      const pairs = await storedPairs(workspaceId);
+      expect(again.pairs).toBe(pairs.size);
+      const scoredInMemory = candidatePairs(records).flatMap(([x, y]) => {
+        const pair = scoreStoredPair(x, y);
+        return pair ? [pairKey(pair.clientA, pair.clientB)] : [];
+      });
+      expect([...pairs.keys()].sort()).toEqual(scoredInMemory.sort());
+      expect(pairs.get(pairKey(base.phoneA.id, base.phoneB.id))).toMatchObject({ status: 'open' });
+    },
+  );
 });

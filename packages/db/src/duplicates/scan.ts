@@ -8,6 +8,9 @@ import {
   loadDuplicateRecords,
   MAX_BLOCK_SIZE,
   MIN_PAIR_SCORE,
+  RECORD_COLUMNS,
+  type RecordRow,
+  toDuplicateRecord,
 } from './keys.ts';
 
 export type ScanPhase = 'keys' | 'pairs';
@@ -19,6 +22,8 @@ export type ScanOptions = {
   chunkSize?: number;
   /** Skip keys shared by more clients than this (default `MAX_BLOCK_SIZE`). */
   maxBlockSize?: number;
+  /** Records kept in memory from the keys pass for the pairs pass (default 100,000: some 40–60 MB). */
+  recordCacheSize?: number;
 };
 
 export type ScanResult = {
@@ -99,13 +104,21 @@ export function scoreStoredPair(
 }
 
 /**
- * The whole-base scan: (1) rebuilds every client's blocking keys chunk by chunk; (2) finds the
- * candidate pairs by a self-join of `client_dup_keys` on the key — one chunk of clients on the
- * left at a time, each pair once (left id < right id) — leaving out keys shared by more than
- * `maxBlockSize` clients; phones, e-mails, ИНН and external ids are keys too, so "same phone" is a
- * candidate whatever the names; (3) scores each chunk's pairs in JS and upserts those ≥ 0.5; (4)
- * removes the chunk's open pairs that no longer score. Dismissed and merged pairs are never
- * reopened. Each chunk is its own transaction: a scan stopped halfway leaves a consistent state.
+ * The whole-base scan, in two passes over the clients in id order, a chunk at a time:
+ *
+ * 1. Keys. Each chunk's records are read with their stored blocking keys, the keys are computed
+ *    again (`@cb/domain` may have changed them) and only the difference is written: a rescan of an
+ *    unchanged base writes no key.
+ * 2. Pairs. Each distinct key of the chunk's clients is looked up once, leaving out keys shared by
+ *    more than `maxBlockSize` clients; phones, e-mails, ИНН and external ids are keys too, so "same
+ *    phone" is a candidate whatever the names. A pair is taken in the chunk of its smaller id only,
+ *    so each pair is scored once in the scan. Pairs scoring ≥ 0.5 are upserted and the chunk's open
+ *    pairs that no longer score are removed.
+ *
+ * Records read in pass 1 are kept for pass 2 up to `recordCacheSize`; the others are read again
+ * when a chunk needs them. The next chunk is read while the current one is worked on. Dismissed and
+ * merged pairs are never reopened. Each chunk's writes are one transaction: a scan stopped halfway
+ * leaves a consistent state.
  */
 export async function scanDuplicates(
   db: Executor,
@@ -114,11 +127,7 @@ export async function scanDuplicates(
 ): Promise<ScanResult> {
   const chunkSize = options.chunkSize ?? 2_000;
   const maxBlockSize = options.maxBlockSize ?? MAX_BLOCK_SIZE;
-  const [count] = await queryRows<{ n: number }>(
-    db,
-    sql`select count(*)::int as n from clients where workspace_id = ${workspaceId}::uuid and merged_into_id is null`,
-  );
-  const total = count?.n ?? 0;
+  const total = await countWorkspaceClients(db, workspaceId);
 
   // Merged clients are nobody's duplicate any more: their keys and open pairs go.
   await db.execute(sql`
@@ -129,111 +138,293 @@ export async function scanDuplicates(
     where p.workspace_id = ${workspaceId}::uuid and p.status = 'open'
       and c.id in (p.client_a, p.client_b) and c.merged_into_id is not null`);
 
+  const records = new RecordCache(options.recordCacheSize ?? 100_000);
+  const pass = { chunkSize, records, total, onProgress: options.onProgress };
+  await syncAllKeys(db, workspaceId, pass);
+  return scoreAllPairs(db, workspaceId, { ...pass, maxBlockSize });
+}
+
+type Pass = {
+  chunkSize: number;
+  records: RecordCache;
+  total: number;
+  onProgress: ScanOptions['onProgress'];
+};
+
+/** Pass 1: the stored keys of every client brought in line with its record. */
+async function syncAllKeys(db: Executor, workspaceId: string, pass: Pass): Promise<void> {
+  // Planner statistics taken before many keys were written (a first scan, new blocking keys) plan
+  // the key reads for a table of another size: a sequential scan per client of an "empty" table
+  // makes a first scan quadratic. They are taken again each time the keys written reach half of
+  // those seen, so a few times per scan at most, and never on a rescan of an unchanged base.
+  let keysSeen = 0;
+  let writtenSinceAnalyze = 0;
+  const analyzeDue = (final: boolean) =>
+    writtenSinceAnalyze >= ANALYZE_AFTER_KEYS && (final || writtenSinceAnalyze * 2 >= keysSeen);
+  const writes = new WriteBehind();
   let done = 0;
-  for await (const ids of clientIdChunks(db, workspaceId, chunkSize)) {
-    await db.transaction(async (tx) => {
-      await syncDuplicateKeys(tx, workspaceId, ids, await loadDuplicateRecords(tx, workspaceId, ids));
-    });
-    done += ids.length;
-    options.onProgress?.({ phase: 'keys', done, total });
-  }
-
-  // Keys too common to identify anyone; there are at most (keys / maxBlockSize) of them.
-  const bigKeys = (
-    await queryRows<{ key: string }>(
-      db,
-      sql`
-        select key from client_dup_keys where workspace_id = ${workspaceId}::uuid
-        group by key having count(*) > ${maxBlockSize}`,
-    )
-  ).map((r) => r.key);
-
-  const result: ScanResult = { clientsScanned: 0, candidatePairs: 0, pairs: 0, removed: 0 };
-  for await (const ids of clientIdChunks(db, workspaceId, chunkSize)) {
-    // Reading and scoring happen outside the transaction: only the writes of the chunk hold one.
-    const candidates = await queryRows<{ a: string; b: string }>(
-      db,
-      sql`
-        select distinct l.client_id::text as a, r.client_id::text as b
-        from client_dup_keys l
-        join client_dup_keys r on r.workspace_id = l.workspace_id and r.key = l.key and r.client_id > l.client_id
-        where l.workspace_id = ${workspaceId}::uuid
-          and l.client_id = any(${arrayParam(ids, 'uuid')})
-          and l.key <> all(${arrayParam(bigKeys, 'text')})`,
-    );
-    const records = new Map(
-      (await loadDuplicateRecords(db, workspaceId, [...new Set(candidates.flatMap((c) => [c.a, c.b]))])).map(
-        (r) => [r.id, r] as const,
-      ),
-    );
-    const scored: ScoredPair[] = [];
-    for (const { a, b } of candidates) {
-      const x = records.get(a);
-      const y = records.get(b);
-      if (!x || !y) continue;
-      const pair = scoreStoredPair(x, y);
-      if (pair) scored.push(pair);
+  try {
+    for await (const { rows, stored } of readAhead(recordChunks(db, workspaceId, pass.chunkSize))) {
+      const change = keyChanges(
+        rows.map((row) => pass.records.add(toDuplicateRecord(row))),
+        stored,
+      );
+      keysSeen += change.kept + change.add.length;
+      writtenSinceAnalyze += change.add.length + change.gone.length;
+      done += rows.length;
+      const reached = done;
+      await writes.push(async () => {
+        if (change.add.length > 0 || change.gone.length > 0) {
+          await db.transaction((tx) => writeKeyChanges(tx, workspaceId, change));
+        }
+        pass.onProgress?.({ phase: 'keys', done: reached, total: pass.total });
+      });
+      if (analyzeDue(false)) {
+        await writes.flush();
+        await db.execute(sql`analyze client_dup_keys`);
+        writtenSinceAnalyze = 0;
+      }
     }
-    result.removed += await db.transaction((tx) => syncChunkPairs(tx, workspaceId, ids, scored));
-    result.candidatePairs += candidates.length;
-    result.pairs += scored.length;
-    result.clientsScanned += ids.length;
-    options.onProgress?.({ phase: 'pairs', done: result.clientsScanned, total });
+    await writes.flush();
+  } finally {
+    await writes.settled();
+  }
+  if (analyzeDue(true)) await db.execute(sql`analyze client_dup_keys`);
+}
+
+/** Pass 2: every candidate pair scored once, and the stored pairs brought in line, chunk by chunk. */
+async function scoreAllPairs(
+  db: Executor,
+  workspaceId: string,
+  pass: Pass & { maxBlockSize: number },
+): Promise<ScanResult> {
+  const result: ScanResult = { clientsScanned: 0, candidatePairs: 0, pairs: 0, removed: 0 };
+  const writes = new WriteBehind();
+  try {
+    for await (const { ids, candidates, found } of readAhead(pairChunks(db, workspaceId, pass))) {
+      // Reading and scoring happen outside the transaction: only the writes of the chunk hold one.
+      const scored: ScoredPair[] = [];
+      for (let i = 0; i < candidates.length; i++) {
+        // Scoring takes most of a scan: the next chunk's reads and this one's writes go on meanwhile.
+        if (i % 1_000 === 999) await nextTurn();
+        const [a, b] = candidates[i]!;
+        const x = found.get(a);
+        const y = found.get(b);
+        if (!x || !y) continue;
+        const pair = scoreStoredPair(x, y);
+        if (pair) scored.push(pair);
+      }
+      await writes.push(async () => {
+        result.removed += await db.transaction((tx) => syncChunkPairs(tx, workspaceId, ids, scored));
+        result.candidatePairs += candidates.length;
+        result.pairs += scored.length;
+        result.clientsScanned += ids.length;
+        pass.onProgress?.({ phase: 'pairs', done: result.clientsScanned, total: pass.total });
+      });
+    }
+    await writes.flush();
+  } finally {
+    await writes.settled();
   }
   return result;
 }
 
+/** One turn of the event loop: lets queries already asked for go out and their answers come in. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
- * Brings the stored keys of these clients in line with their records, writing only the
- * difference: a rescan of an unchanged base reads keys and writes none.
+ * Chunk writes one at a time, each going on while the next chunk is read and worked on: `push`
+ * waits for the previous write (and throws its error), then starts this one; `flush` waits for
+ * the last. Each write is still its own transaction, and they land in chunk order.
  */
-async function syncDuplicateKeys(
+class WriteBehind {
+  #pending: Promise<void> = Promise.resolve();
+
+  async push(write: () => Promise<void>): Promise<void> {
+    await this.#pending;
+    const started = write();
+    // Its failure is thrown by the next `push` or `flush`, not reported as unhandled meanwhile.
+    started.catch(() => {});
+    this.#pending = started;
+  }
+
+  flush(): Promise<void> {
+    return this.#pending;
+  }
+
+  /** Waits for the last write however it ends: nothing is left running when a pass throws. */
+  async settled(): Promise<void> {
+    await this.#pending.catch(() => {});
+  }
+}
+
+/**
+ * The items of `source`, asking for the next one as soon as one is handed out: the database reads
+ * the next chunk while this process works on the current one (on PGlite the reads simply wait).
+ */
+async function* readAhead<T>(source: AsyncIterator<T>): AsyncGenerator<T> {
+  let next = source.next();
+  try {
+    for (;;) {
+      const item = await next;
+      if (item.done) return;
+      next = source.next();
+      // A read that fails while the consumer still works is reported when it is awaited.
+      next.catch(() => {});
+      await nextTurn();
+      yield item.value;
+    }
+  } finally {
+    await source.return?.(undefined);
+  }
+}
+
+type PairChunk = { ids: string[]; candidates: [string, string][]; found: Map<string, DuplicateRecord> };
+
+/** Pass 2's chunks: the ids, their candidate pairs and the records of every client in them. */
+async function* pairChunks(
   db: Executor,
   workspaceId: string,
-  ids: string[],
-  records: DuplicateRecord[],
-): Promise<void> {
-  const stored = await queryRows<{ key: string; client_id: string }>(
-    db,
-    sql`
-      select key, client_id::text as client_id from client_dup_keys
-      where workspace_id = ${workspaceId}::uuid and client_id = any(${arrayParam(ids, 'uuid')})`,
-  );
-  const storedSet = new Set(stored.map((r) => `${r.client_id} ${r.key}`));
-  const wanted = new Set<string>();
-  const addKeys: string[] = [];
-  const addIds: string[] = [];
-  for (const record of records) {
-    for (const key of blockingKeys(record)) {
-      const id = `${record.id} ${key}`;
-      if (wanted.has(id)) continue;
-      wanted.add(id);
-      if (!storedSet.has(id)) {
-        addKeys.push(key);
-        addIds.push(record.id);
-      }
-    }
+  options: { chunkSize: number; maxBlockSize: number; records: RecordCache },
+): AsyncGenerator<PairChunk> {
+  for await (const ids of clientIdChunks(db, workspaceId, options.chunkSize)) {
+    const candidates = await chunkCandidates(db, workspaceId, ids, options.maxBlockSize);
+    const found = await options.records.get(db, workspaceId, candidates.flat());
+    yield { ids, candidates, found };
   }
-  const gone = stored.filter((r) => !wanted.has(`${r.client_id} ${r.key}`));
-  if (gone.length > 0) {
+}
+
+/** Key rows written or deleted by pass 1 from which planner statistics may be taken again. */
+const ANALYZE_AFTER_KEYS = 10_000;
+
+/**
+ * Duplicate records by id, kept from pass 1 up to a fixed number (the first ones read, never
+ * evicted: pass 2 asks for ids all over the base, so no eviction order would hit more often), so
+ * that memory stays bounded whatever the size of the base. Ids not kept are read when asked for.
+ */
+class RecordCache {
+  readonly #kept = new Map<string, DuplicateRecord>();
+  readonly #limit: number;
+
+  constructor(limit: number) {
+    this.#limit = limit;
+  }
+
+  add(record: DuplicateRecord): DuplicateRecord {
+    if (this.#kept.size < this.#limit) this.#kept.set(record.id, record);
+    return record;
+  }
+
+  /**
+   * These ids' records: kept ones as pass 1 read them, the others read now (clients merged or
+   * deleted meanwhile left out). A client changed during the scan may be scored as it was, as with
+   * any read outside the chunk's transaction; the change's own `duplicates.check` scores it anew.
+   */
+  async get(db: Executor, workspaceId: string, ids: string[]): Promise<Map<string, DuplicateRecord>> {
+    const out = new Map<string, DuplicateRecord>();
+    const missing = new Set<string>();
+    for (const id of ids) {
+      const record = this.#kept.get(id);
+      if (record) out.set(id, record);
+      else missing.add(id);
+    }
+    for (const record of await loadDuplicateRecords(db, workspaceId, [...missing]))
+      out.set(record.id, record);
+    return out;
+  }
+}
+
+type KeyRow = { key: string; clientId: string };
+/** Keys to add and to delete, and the number of stored keys that stay. */
+type KeyChanges = { add: KeyRow[]; gone: KeyRow[]; kept: number };
+
+/** What to write so that the stored keys of these clients are the keys of their records. */
+function keyChanges(records: DuplicateRecord[], storedKeys: Map<string, string[]>): KeyChanges {
+  const change: KeyChanges = { add: [], gone: [], kept: 0 };
+  records.forEach((record) => {
+    const stored = new Set(storedKeys.get(record.id));
+    const wanted = new Set(blockingKeys(record));
+    for (const key of wanted) if (!stored.has(key)) change.add.push({ key, clientId: record.id });
+    for (const key of stored) {
+      if (wanted.has(key)) change.kept += 1;
+      else change.gone.push({ key, clientId: record.id });
+    }
+  });
+  return change;
+}
+
+async function writeKeyChanges(db: Executor, workspaceId: string, change: KeyChanges): Promise<void> {
+  const keys = (rows: KeyRow[]) =>
+    arrayParam(
+      rows.map((r) => r.key),
+      'text',
+    );
+  const clients = (rows: KeyRow[]) =>
+    arrayParam(
+      rows.map((r) => r.clientId),
+      'uuid',
+    );
+  if (change.gone.length > 0) {
     await db.execute(sql`
       delete from client_dup_keys k
-      using unnest(${arrayParam(
-        gone.map((g) => g.key),
-        'text',
-      )}, ${arrayParam(
-        gone.map((g) => g.client_id),
-        'uuid',
-      )}) as g(key, client_id)
+      using unnest(${keys(change.gone)}, ${clients(change.gone)}) as g(key, client_id)
       where k.workspace_id = ${workspaceId}::uuid and k.key = g.key and k.client_id = g.client_id`);
   }
-  if (addKeys.length > 0) {
+  if (change.add.length > 0) {
     await db.execute(sql`
       insert into client_dup_keys (workspace_id, key, client_id)
       select ${workspaceId}::uuid, k.key, k.client_id
-      from unnest(${arrayParam(addKeys, 'text')}, ${arrayParam(addIds, 'uuid')}) as k(key, client_id)
+      from unnest(${keys(change.add)}, ${clients(change.add)}) as k(key, client_id)
       on conflict do nothing`);
   }
+}
+
+/**
+ * The candidate pairs `[a, b]` (a < b) whose smaller id is in `ids`, each once. Each distinct key
+ * of the chunk's clients is looked up once in the primary key (workspace, key, client), reading at
+ * most `maxBlockSize + 1` of its clients: a bigger block identifies nobody and is left out without
+ * being read whole. The pairs are formed and deduplicated here.
+ */
+async function chunkCandidates(
+  db: Executor,
+  workspaceId: string,
+  ids: string[],
+  maxBlockSize: number,
+): Promise<[string, string][]> {
+  const blocks = await queryRows<{ members: string[] }>(
+    db,
+    sql`
+      select b.members
+      from (
+        select distinct m.key from client_dup_keys m
+        where m.workspace_id = ${workspaceId}::uuid and m.client_id = any(${arrayParam(ids, 'uuid')})
+      ) d
+      cross join lateral (
+        select array_agg(s.client_id::text) as members, count(*) as n
+        from (
+          select k.client_id from client_dup_keys k
+          where k.workspace_id = ${workspaceId}::uuid and k.key = d.key
+          limit ${maxBlockSize + 1}
+        ) s
+      ) b
+      where b.n between 2 and ${maxBlockSize}`,
+  );
+  const inChunk = new Set(ids);
+  const seen = new Set<string>();
+  const pairs: [string, string][] = [];
+  for (const { members } of blocks) {
+    for (const a of members) {
+      if (!inChunk.has(a)) continue;
+      for (const b of members) {
+        if (b <= a) continue;
+        const key = `${a}|${b}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        pairs.push([a, b]);
+      }
+    }
+  }
+  return pairs;
 }
 
 /**
@@ -300,6 +491,48 @@ async function* clientIdChunks(db: Executor, workspaceId: string, size: number):
     );
     if (rows.length === 0) return;
     yield rows.map((r) => r.id);
+    after = rows[rows.length - 1]!.id;
+    if (rows.length < size) return;
+  }
+}
+
+type RecordChunk = { rows: RecordRow[]; stored: Map<string, string[]> };
+
+/**
+ * The workspace's unmerged clients in id order, a chunk at a time (keyset): the columns of their
+ * duplicate records and the blocking keys stored for them. The keys are read for the whole chunk
+ * in one statement, not per client: a per-client lookup planned on statistics from before the
+ * keys were written (an "empty" table) scans the table once per client.
+ */
+async function* recordChunks(db: Executor, workspaceId: string, size: number): AsyncGenerator<RecordChunk> {
+  let after: string | null = null;
+  for (;;) {
+    const rows: RecordRow[] = await queryRows<RecordRow>(
+      db,
+      sql`
+        select ${RECORD_COLUMNS}
+        from clients c
+        where c.workspace_id = ${workspaceId}::uuid and c.merged_into_id is null
+          ${after === null ? sql`` : sql`and c.id > ${after}::uuid`}
+        order by c.id limit ${size}`,
+    );
+    if (rows.length === 0) return;
+    const keys = await queryRows<{ client_id: string; key: string }>(
+      db,
+      sql`
+        select client_id::text as client_id, key from client_dup_keys
+        where workspace_id = ${workspaceId}::uuid and client_id = any(${arrayParam(
+          rows.map((r) => r.id),
+          'uuid',
+        )})`,
+    );
+    const stored = new Map<string, string[]>();
+    for (const { client_id, key } of keys) {
+      const list = stored.get(client_id);
+      if (list) list.push(key);
+      else stored.set(client_id, [key]);
+    }
+    yield { rows, stored };
     after = rows[rows.length - 1]!.id;
     if (rows.length < size) return;
   }
