@@ -399,7 +399,7 @@ async function runBackend(
     const ceilingRate = ceiling.rows / ceiling.seconds;
     const runRate = rows / contacts.value.runSeconds;
     console.log(
-      `[${kind}] storage ceiling: ${fmt(ceiling.rows)} stored clients written again by SQL alone in ${ceiling.seconds.toFixed(2)} s, ${fmt(ceilingRate)} rows/s (the run: ${ratio(runRate / ceilingRate)} of it)`,
+      `[${kind}] storage ceiling: ${fmt(ceiling.rows)} stored clients written again by SQL alone in ${ceiling.seconds.toFixed(2)} s, ${fmt(ceilingRate)} rows/s, into tables at their full size (the run averaged ${ratio(runRate / ceilingRate)} of it over a growing base)`,
     );
     record(results, {
       backend: kind,
@@ -409,7 +409,7 @@ async function runBackend(
         rows,
         seconds: contacts.seconds,
         peakRssMb: contacts.peakRssMb,
-        note: `upload + run (run alone ${fmt(runRate)} rows/s), policy phone+e-mail → ${env.CB_BENCH_ACTION}; storage ceiling ${fmt(ceilingRate)} rows/s (the same stored clients, phones, e-mails and keys written again by SQL alone; the run is ${ratio(runRate / ceilingRate)} of it, COPY into a bare table ${ratio(copyContacts.value / copyContacts.seconds / ceilingRate)}); reading and converting the rows alone, no database: ${fmt(conversionRate)} rows/s (${ratio(conversionRate / (copyContacts.value / copyContacts.seconds))} of COPY)`,
+        note: `upload + run (run alone ${fmt(runRate)} rows/s), policy phone+e-mail → ${env.CB_BENCH_ACTION}; storage ceiling ${fmt(ceilingRate)} rows/s (the same stored clients, phones, e-mails and keys written again by SQL alone, after the run, into tables at their full size; the run averaged ${ratio(runRate / ceilingRate)} of it over a growing base; COPY into a bare table ${ratio(copyContacts.value / copyContacts.seconds / ceilingRate)}); reading and converting the rows alone, no database: ${fmt(conversionRate)} rows/s (${ratio(conversionRate / (copyContacts.value / copyContacts.seconds))} of COPY)`,
       },
       detail: contacts.value.detail,
     });

@@ -125,8 +125,22 @@ function foldUncached(word: string): string {
   return s.replace(/[ЩЧШЖХЦ]/g, (t) => TOKENS[t]!);
 }
 
+/** Match keys of whole inputs, remembered like the folded words (the scorer asks again per pair). */
+const keys = new Map<string, string>();
+
 /** The match key of one or more name parts; empty and missing parts are skipped. */
 export function matchKey(...parts: (string | null | undefined)[]): string {
+  const input = parts.length === 1 ? (parts[0] ?? '') : parts.map((p) => p ?? '').join('\u0000');
+  let key = keys.get(input);
+  if (key === undefined) {
+    if (keys.size >= FOLDED_MAX) keys.clear();
+    key = keyUncached(parts);
+    keys.set(input, key);
+  }
+  return key;
+}
+
+function keyUncached(parts: (string | null | undefined)[]): string {
   return parts
     .flatMap((p) => (p ?? '').replace(/['’ʼ`´]/gu, '').split(/[^\p{L}\p{N}]+/u))
     .map(foldWord)
