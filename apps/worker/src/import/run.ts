@@ -22,6 +22,7 @@ import {
   loadClientChunkContext,
   newPurchasePlanState,
   type PlannedRow,
+  type PurchasePlanCounts,
   type PurchasePlannedRow,
   planClientChunk,
   planErrors,
@@ -311,14 +312,7 @@ export type ClientDryRunResult = DryRunBase & {
 
 export type PurchaseDryRunResult = DryRunBase & {
   kind: 'purchases';
-  counts: {
-    purchases: number;
-    lines: number;
-    newClients: number;
-    existingClients: number;
-    invalid: number;
-    returns: number;
-  };
+  counts: Omit<PurchasePlanCounts, 'rows'>;
   preview: PurchasePlannedRow[];
 };
 

@@ -38,6 +38,18 @@ export const purchaseFields = [
 ] as const;
 export type PurchaseField = (typeof purchaseFields)[number];
 
+/** Fields a purchase mapping must fill: who bought and when. */
+export const requiredPurchaseFields = [
+  'clientExternalId',
+  'date',
+] as const satisfies readonly PurchaseField[];
+/** One of these must be filled too: a line's money is its unit price or its amount. */
+export const purchasePriceFields = ['unitPrice', 'amount'] as const satisfies readonly PurchaseField[];
+const requiredMessages: Record<(typeof requiredPurchaseFields)[number], string> = {
+  clientExternalId: 'A column with the customer id (clientExternalId) is required',
+  date: 'A column with the date is required',
+};
+
 export const ZPurchaseColumn = z.strictObject({
   column: z
     .number()
@@ -68,13 +80,15 @@ export const ZPurchaseMapping = z
       seenTargets.add(c.target);
     });
     const has = (f: PurchaseField) => seenTargets.has(f);
-    const required: [boolean, string][] = [
-      [has('clientExternalId'), 'A column with the customer id (clientExternalId) is required'],
-      [has('date'), 'A column with the date is required'],
-      [has('unitPrice') || has('amount'), 'A column with the price (unitPrice) or the amount is required'],
-    ];
-    for (const [present, message] of required) {
-      if (!present) ctx.addIssue({ code: 'custom', path: [], message });
+    for (const field of requiredPurchaseFields) {
+      if (!has(field)) ctx.addIssue({ code: 'custom', path: [], message: requiredMessages[field] });
+    }
+    if (!purchasePriceFields.some(has)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message: 'A column with the price (unitPrice) or the amount is required',
+      });
     }
   });
 export type PurchaseMapping = z.infer<typeof ZPurchaseMapping>;

@@ -100,22 +100,24 @@ function transliterate(word: string): string {
 }
 
 /**
- * Folded words, remembered: a client base repeats the same surnames, first names and patronymics
- * endlessly, and an import folds each of them several times (the client, its blocking keys). The
- * cache is bounded (cleared when full), and folding is a pure function of the word.
+ * A pure function of one string, remembered: a client base repeats the same surnames, first names
+ * and patronymics endlessly, and an import or a duplicate scan folds each of them many times (the
+ * client, its blocking keys, every pair it is scored in). Bounded: cleared when full.
  */
-const folded = new Map<string, string>();
-const FOLDED_MAX = 50_000;
-
-function foldWord(word: string): string {
-  let cached = folded.get(word);
-  if (cached === undefined) {
-    if (folded.size >= FOLDED_MAX) folded.clear();
-    cached = foldUncached(word);
-    folded.set(word, cached);
-  }
-  return cached;
+function remembered(fn: (input: string) => string, max = 50_000): (input: string) => string {
+  const cache = new Map<string, string>();
+  return (input) => {
+    let value = cache.get(input);
+    if (value === undefined) {
+      if (cache.size >= max) cache.clear();
+      value = fn(input);
+      cache.set(input, value);
+    }
+    return value;
+  };
 }
+
+const foldWord = remembered(foldUncached);
 
 function foldUncached(word: string): string {
   let s = transliterate(word.normalize('NFC').toLowerCase().replaceAll('ё', 'е'));
@@ -125,25 +127,17 @@ function foldUncached(word: string): string {
   return s.replace(/[ЩЧШЖХЦ]/g, (t) => TOKENS[t]!);
 }
 
-/** Match keys of whole inputs, remembered like the folded words (the scorer asks again per pair). */
-const keys = new Map<string, string>();
-
 /** The match key of one or more name parts; empty and missing parts are skipped. */
 export function matchKey(...parts: (string | null | undefined)[]): string {
-  const input = parts.length === 1 ? (parts[0] ?? '') : parts.map((p) => p ?? '').join('\u0000');
-  let key = keys.get(input);
-  if (key === undefined) {
-    if (keys.size >= FOLDED_MAX) keys.clear();
-    key = keyUncached(parts);
-    keys.set(input, key);
-  }
-  return key;
+  // NUL splits words like any separator, so joining the parts with it keys the same result.
+  return rememberedKey(parts.map((p) => p ?? '').join('\u0000'));
 }
 
-function keyUncached(parts: (string | null | undefined)[]): string {
-  return parts
-    .flatMap((p) => (p ?? '').replace(/['’ʼ`´]/gu, '').split(/[^\p{L}\p{N}]+/u))
+const rememberedKey = remembered((input) =>
+  input
+    .replace(/['’ʼ`´]/gu, '')
+    .split(/[^\p{L}\p{N}]+/u)
     .map(foldWord)
     .filter((w) => w !== '')
-    .join(' ');
-}
+    .join(' '),
+);

@@ -1,19 +1,15 @@
-import type { PurchaseField } from '@cb/domain';
+import { type PurchaseField, purchasePriceFields, requiredPurchaseFields } from '@cb/domain';
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import {
-  type PurchaseAssignment,
-  priceOrAmount,
-  purchaseFieldKeys,
-  requiredPurchaseFields,
-} from './purchase-mapping.ts';
+import { type PurchaseAssignment, purchaseFieldKeys } from './purchase-mapping.ts';
 
 /** How many sample values to show for the chosen column. */
 const SAMPLE_VALUES = 3;
 
 const isRequired = (field: PurchaseField) =>
   (requiredPurchaseFields as readonly PurchaseField[]).includes(field);
-const isPriceOrAmount = (field: PurchaseField) => (priceOrAmount as readonly PurchaseField[]).includes(field);
+const isPriceOrAmount = (field: PurchaseField) =>
+  (purchasePriceFields as readonly PurchaseField[]).includes(field);
 
 /**
  * The purchase field → column table: one row per purchase field, with a select of the file's

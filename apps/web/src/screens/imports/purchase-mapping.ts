@@ -4,6 +4,8 @@ import {
   type PurchaseColumn,
   type PurchaseField,
   type PurchaseMapping,
+  purchasePriceFields,
+  requiredPurchaseFields,
   suggestPurchaseMapping,
 } from '@cb/domain';
 import type { ClientImportView, PurchaseImportView } from './api.ts';
@@ -34,13 +36,6 @@ export const purchaseFieldKeys = [
 
 /** Which column fills each purchase field; null: none. */
 export type PurchaseAssignment = Record<PurchaseField, number | null>;
-
-/** What `ZPurchaseMapping` requires: a customer id, a date, and a price or an amount. */
-export const requiredPurchaseFields = [
-  'clientExternalId',
-  'date',
-] as const satisfies readonly PurchaseField[];
-export const priceOrAmount = ['unitPrice', 'amount'] as const satisfies readonly PurchaseField[];
 
 /** Field → column from a column → field mapping (a field named twice keeps its first column). */
 export function assignmentOf(
@@ -106,7 +101,7 @@ export function checkPurchaseAssignment(assignment: PurchaseAssignment): Purchas
   for (const field of requiredPurchaseFields) {
     if (assignment[field] === null) problems.push({ kind: 'missing', field });
   }
-  if (priceOrAmount.every((f) => assignment[f] === null))
+  if (purchasePriceFields.every((f) => assignment[f] === null))
     problems.push({ kind: 'missingPrice', field: 'unitPrice' });
   return problems;
 }
