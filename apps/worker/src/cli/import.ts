@@ -226,7 +226,7 @@ async function importFile(database: DatabaseHandle, path: string, options: Impor
       key: f.key,
       label: f.label,
     }));
-    mapping = reuseMapping(saved, row.headers, customFields);
+    mapping = reuseMapping(saved, row.headers, customFields, row.sample);
   }
   out(
     options.map

@@ -113,8 +113,9 @@ export type RegisterImportInput = { path: string; fileName: string; sheet?: stri
 
 /**
  * Upload, after the bytes are on local disk: inspect the file, suggest a mapping from its headers
- * (with the workspace's custom fields), and store the import with the file itself in one
- * transaction. Unreadable files throw `ImportReadError` before anything is stored.
+ * (with the workspace's custom fields) and its date order from the sample rows, and store the
+ * import with the file itself in one transaction. Unreadable files throw `ImportReadError` before
+ * anything is stored.
  */
 export async function registerImport(
   database: DatabaseHandle,
@@ -123,9 +124,11 @@ export async function registerImport(
 ): Promise<ImportRow> {
   const inspection = await inspectImportFile(input.path, input.fileName, { sheet: input.sheet });
   const customFields = await listCustomFields(database.db, ctx.workspaceId);
+  // The sample's dates tell whether the file writes them month first.
   const mapping = suggestMapping(
     inspection.headers,
     customFields.map((f) => ({ key: f.key, label: f.label })),
+    inspection.sample,
   );
   return database.db.transaction(async (tx) => {
     const created = await createImport(tx, ctx, {

@@ -676,11 +676,15 @@ describe('dryRunImport of a purchase file', () => {
 
     await startImport(handle.db, ctx, row.id, { matchBy: ['externalId'], action: 'skip' });
     const done = await runImport(handle, row.id, { tempDir: dir, now: () => NOW });
-    expect(done.import?.counts).toMatchObject({
+    expect(done.import?.counts).toEqual({
       rowsDone: dry.rowsChecked,
       created: dry.counts.newClients,
+      updated: 0,
+      duplicates: 0,
       invalid: dry.counts.invalid + dry.counts.returns,
+      purchases: 3,
     });
+    expect(done.import?.counts.purchases).toBe(dry.counts.purchases);
     const purchases = await q<{ n: number; lines: number }>(
       `select count(*)::int as n, sum(jsonb_array_length(lines))::int as lines
          from purchases where workspace_id = $1::uuid`,
@@ -688,6 +692,21 @@ describe('dryRunImport of a purchase file', () => {
     );
     expect(purchases[0]).toEqual({ n: dry.counts.purchases, lines: dry.counts.lines });
     expect(await errorsOf(row.id)).toHaveLength(dry.errorCount);
+  });
+
+  it('counts the purchases it added once each, with an invoice split between chunks', async () => {
+    const ctx = await workspace();
+    const row = await purchaseImport(ctx);
+    await startImport(handle.db, ctx, row.id);
+    const done = await runImport(handle, row.id, { tempDir: dir, now: () => NOW, chunkRows: 1 });
+    expect(done.import?.counts).toEqual({
+      rowsDone: 6,
+      created: 2,
+      updated: 0,
+      duplicates: 0,
+      invalid: 2,
+      purchases: 3,
+    });
   });
 
   it('checks the first rows only when told, and refuses a purchase mapping that is not valid', async () => {

@@ -1,6 +1,6 @@
 import {
   applyPurchaseChunk,
-  type ChunkCounts,
+  type ChunkProgress,
   type ClientChunkContext,
   claimImport,
   clearDryRunErrors,
@@ -150,7 +150,7 @@ type Tx = Parameters<Parameters<DatabaseHandle['db']['transaction']>[0]>[0];
  */
 type ChunkApplier = {
   prepare: (rows: SourceRow[]) => unknown;
-  apply: (tx: Tx, rows: SourceRow[], prepared: unknown) => Promise<ChunkCounts>;
+  apply: (tx: Tx, rows: SourceRow[], prepared: unknown) => Promise<ChunkProgress['counts']>;
 };
 
 /**
@@ -280,7 +280,8 @@ async function chunkApplier(database: DatabaseHandle, row: ImportRow, now: Date)
             updated: 0,
             duplicates: 0,
             invalid: result.invalid + result.returns,
-            partial: 0,
+            // New purchases only: an invoice continued from the chunk before was counted there.
+            purchases: result.purchasesCreated,
           };
         },
       };

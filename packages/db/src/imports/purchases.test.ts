@@ -13,6 +13,7 @@ import {
   planPurchaseChunk,
   undoPurchaseImport,
 } from './purchases.ts';
+import { claimImport, commitImportChunk, importCounts } from './run-state.ts';
 
 let handle: TestDatabase;
 
@@ -394,5 +395,70 @@ describe('planPurchaseChunk', () => {
     });
     await apply(ctx, numbered([line('1', 'A', '1', '1', '17850')]));
     expect((await storedPurchases(ctx.workspaceId)).map((p) => p.clientId)).toEqual([survivor!.id]);
+  });
+});
+
+describe('the purchases a purchase import added, in its counts', () => {
+  /** Applies each chunk and commits its counts as a run does, in one transaction. */
+  async function run(ctx: PurchaseChunkContext, chunks: { rowNumber: number; cells: string[] }[][]) {
+    await handle.db.update(imports).set({ status: 'queued' }).where(eq(imports.id, ctx.importId));
+    const claim = await claimImport(handle.db, ctx.importId);
+    if (!claim) throw new Error('the import was not claimed');
+    for (const [i, rows] of chunks.entries()) {
+      await handle.db.transaction(async (tx) => {
+        const result = await applyPurchaseChunk(tx, ctx, rows, mapping);
+        await commitImportChunk(tx, ctx.importId, claim.runToken, {
+          counts: {
+            rows: result.rows,
+            created: result.createdClients,
+            updated: 0,
+            duplicates: 0,
+            invalid: result.invalid + result.returns,
+            purchases: result.purchasesCreated,
+          },
+          checkpoint: { afterRow: i },
+          bytesDone: 0,
+        });
+      });
+    }
+    const [row] = await handle.db
+      .select({ counts: imports.counts })
+      .from(imports)
+      .where(eq(imports.id, ctx.importId));
+    return row!.counts;
+  }
+
+  it('counts each purchase once, an invoice spanning two chunks included', async () => {
+    const ctx = await setup();
+    const counts = await run(ctx, [
+      numbered([
+        line('1001', 'A', '2', '1.00', '17850'),
+        line('1001', 'B', '1', '0.50', '17850'),
+        line('1002', 'C', '1', '9.99', '500'),
+      ]),
+      numbered(
+        [
+          line('1002', 'D', '1', '1.00', '500'),
+          line('1003', 'E', '1', '1.00', '500'),
+          line('C1004', 'F', '-1', '1.00', '500'),
+        ],
+        5,
+      ),
+    ]);
+    expect(counts).toEqual({ rowsDone: 6, created: 1, updated: 0, duplicates: 0, invalid: 1, purchases: 3 });
+    const [stored] = await queryRows<{ n: number }>(
+      handle.db,
+      sql`select count(*)::int as n from purchases where workspace_id = ${ctx.workspaceId}::uuid`,
+    );
+    expect(stored?.n).toBe(3);
+  });
+
+  it('adds to counts stored before purchases were counted, which read as 0', async () => {
+    const ctx = await setup();
+    const old = { rowsDone: 0, created: 0, updated: 0, duplicates: 0, invalid: 0 };
+    await handle.db.update(imports).set({ counts: old }).where(eq(imports.id, ctx.importId));
+    expect(importCounts(old)).toEqual({ ...old, purchases: 0 });
+    const counts = await run(ctx, [numbered([line('2001', 'A', '1', '1.00', '17850')])]);
+    expect(counts).toMatchObject({ rowsDone: 1, purchases: 1 });
   });
 });

@@ -56,7 +56,15 @@ export async function claimImport(
 }
 
 export type ChunkProgress = {
-  counts: { rows: number; created: number; updated: number; duplicates: number; invalid: number };
+  counts: {
+    rows: number;
+    created: number;
+    updated: number;
+    duplicates: number;
+    invalid: number;
+    /** Purchases the chunk added: given by purchase runs only, whose counts then always hold it. */
+    purchases?: number;
+  };
   checkpoint: ImportCheckpoint;
   bytesDone: number;
 };
@@ -73,6 +81,11 @@ export async function commitImportChunk(
   progress: ChunkProgress,
 ): Promise<ImportCounts> {
   const c = progress.counts;
+  // Counts stored before purchases were counted have no `purchases`: they start from 0.
+  const purchases =
+    c.purchases === undefined
+      ? sql``
+      : sql`, 'purchases', coalesce((counts->>'purchases')::int, 0) + ${c.purchases}::int`;
   const rows = await queryRows<{ counts: ImportCounts }>(
     db,
     sql`update imports set
@@ -81,7 +94,7 @@ export async function commitImportChunk(
             'created', (counts->>'created')::int + ${c.created}::int,
             'updated', (counts->>'updated')::int + ${c.updated}::int,
             'duplicates', (counts->>'duplicates')::int + ${c.duplicates}::int,
-            'invalid', (counts->>'invalid')::int + ${c.invalid}::int),
+            'invalid', (counts->>'invalid')::int + ${c.invalid}::int${purchases}),
           checkpoint = ${JSON.stringify(progress.checkpoint)}::jsonb,
           bytes_done = greatest(bytes_done, ${progress.bytesDone}::bigint),
           heartbeat_at = now(), updated_at = now()
@@ -90,6 +103,14 @@ export async function commitImportChunk(
   );
   if (rows.length === 0) throw new ImportFencedError(importId);
   return rows[0]!.counts;
+}
+
+/**
+ * An import's counts as shown: `purchases` is 0 where it was never counted (client imports,
+ * counts stored before purchases were).
+ */
+export function importCounts(counts: ImportCounts): Required<ImportCounts> {
+  return { ...counts, purchases: counts.purchases ?? 0 };
 }
 
 /** Keeps the claim alive while a chunk is slow (a big XLSX sheet being spooled). False: lost it. */

@@ -68,6 +68,11 @@ export type ImportCounts = {
   /** Rows matched to an existing client (or an earlier row) and skipped by the policy. */
   duplicates: number;
   invalid: number;
+  /**
+   * Purchase imports: the purchases they added. Absent from client imports and from counts stored
+   * before purchases were counted; read it as 0 (`importCounts`).
+   */
+  purchases?: number;
 };
 
 /**

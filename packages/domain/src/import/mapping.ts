@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { parseWith } from '../client/parse.ts';
 import type { FieldIssue, Result } from '../result.ts';
 import { phoneTypes } from '../vocabulary.ts';
+import { type DateOrder, dateOrders, decisiveDateOrder } from './cells.ts';
 
 /** Client fields a single column fills; at most one column per field (phones, e-mails repeat). */
 export const importFields = [
@@ -38,6 +39,37 @@ export const ZImportTarget = z.discriminatedUnion('kind', [
 ]);
 export type ImportTarget = z.infer<typeof ZImportTarget>;
 
+export const ZDateOrder = z.enum(dateOrders);
+
+/**
+ * The file's date order, as a mapping carries it: each column may say how its slash and dot dates
+ * are read (`dateOrder`, absent: `dmy`), and the editors set one order for every column of a file
+ * (`withDateOrder`). A mapping is a list of columns so that saved mappings and every caller keep
+ * their shape; the order rides along on the columns.
+ */
+type DatedColumn = { dateOrder?: DateOrder | undefined };
+
+/** The order a mapping reads dates in: the first column's that states one, `dmy` when none does. */
+export function mappingDateOrder(columns: readonly DatedColumn[]): DateOrder {
+  return columns.find((c) => c.dateOrder !== undefined)?.dateOrder ?? 'dmy';
+}
+
+/**
+ * Every column reading dates in `order`. The default `dmy` is written as no `dateOrder` at all,
+ * so a mapping in the Russian order is stored exactly as before the option existed.
+ */
+export function withDateOrder<T extends object>(columns: readonly T[], order: DateOrder): T[] {
+  return columns.map((c) => {
+    const { dateOrder: _, ...rest } = c as T & DatedColumn;
+    return (order === 'dmy' ? rest : { ...rest, dateOrder: order }) as T;
+  });
+}
+
+/** The cells of the sample rows in the given columns. */
+export function columnValues(sample: readonly (readonly string[])[], columns: readonly number[]): string[] {
+  return sample.flatMap((row) => columns.map((column) => row[column] ?? ''));
+}
+
 export const ZImportColumn = z.strictObject({
   /** Zero-based index of the column in the file. */
   column: z
@@ -48,6 +80,8 @@ export const ZImportColumn = z.strictObject({
   header: z.string().max(HEADER_MAX_LENGTH),
   /** Null: the column is ignored. */
   target: ZImportTarget.nullable(),
+  /** How the column's dates are read (`mappingDateOrder`); absent: `dmy`. */
+  dateOrder: ZDateOrder.optional(),
 });
 export type ImportColumn = z.infer<typeof ZImportColumn>;
 
@@ -260,30 +294,52 @@ function assignTargets(
 }
 
 /**
+ * The date order of the sample's cells in the columns that may hold dates, when they tell
+ * (`decisiveDateOrder`): the birthday and the custom fields (their types are not known here; text
+ * that is not a date says nothing).
+ */
+function sampleDateOrder(mapping: ImportMapping, sample: readonly (readonly string[])[]): DateOrder | null {
+  const dated = mapping.filter(
+    (c) => c.target?.kind === 'custom' || (c.target?.kind === 'field' && c.target.field === 'birthday'),
+  );
+  return decisiveDateOrder(
+    columnValues(
+      sample,
+      dated.map((c) => c.column),
+    ),
+  );
+}
+
+/**
  * A target per column, guessed from its header. Workspace custom fields (by key or label) are
  * tried first: they are that workspace's own words. A trailing number (`Телефон 2`, `Email2`) and a
  * hint in brackets are ignored, so phone and e-mail columns repeat; a field that takes one column
  * is given to the first column that names it and later ones are left unmapped for a person to
- * decide. Unknown headers are ignored (target null).
+ * decide. Unknown headers are ignored (target null). The date order comes from the sample rows'
+ * dates (`inferDateOrder`).
  */
 export function suggestMapping(
   headers: readonly string[],
   customFields: readonly CustomFieldLabel[] = [],
+  sample: readonly (readonly string[])[] = [],
 ): ImportMapping {
   const custom = customTargets(customFields);
-  return assignTargets(headers, (header) => guessTarget(header, custom));
+  const mapping = assignTargets(headers, (header) => guessTarget(header, custom));
+  return withDateOrder(mapping, sampleDateOrder(mapping, sample) ?? 'dmy');
 }
 
 /**
  * A saved mapping applied to a new file of the same origin, whose columns may have moved, been
  * added or removed: a column takes the target its header had in the saved mapping (matched as
  * `compactHeader`, so case and punctuation do not matter), including "ignored"; headers the saved
- * mapping does not know get a suggestion.
+ * mapping does not know get a suggestion. The date order is what the new file's sample shows
+ * when it is decisive, the saved one otherwise.
  */
 export function reuseMapping(
   saved: ImportMapping,
   headers: readonly string[],
   customFields: readonly CustomFieldLabel[] = [],
+  sample: readonly (readonly string[])[] = [],
 ): ImportMapping {
   const custom = customTargets(customFields);
   const known = new Map<string, ImportColumn[]>();
@@ -291,10 +347,11 @@ export function reuseMapping(
     const key = compactHeader(c.header);
     known.set(key, [...(known.get(key) ?? []), c]);
   }
-  return assignTargets(headers, (header) => {
+  const mapping = assignTargets(headers, (header) => {
     // Repeated headers (`Телефон`, `Телефон`) take the saved columns of that name in order.
     const same = known.get(compactHeader(header));
     const match = same?.shift();
     return match ? match.target : guessTarget(header, custom);
   });
+  return withDateOrder(mapping, sampleDateOrder(mapping, sample) ?? mappingDateOrder(saved));
 }

@@ -16,8 +16,22 @@
 import { z } from 'zod';
 import { parseWith } from '../client/parse.ts';
 import type { FieldIssue, Result } from '../result.ts';
-import { parseImportDate, parseImportNumber } from './cells.ts';
-import { compactHeader, HEADER_MAX_LENGTH, IMPORT_COLUMNS_MAX } from './mapping.ts';
+import {
+  type DateOrder,
+  decisiveDateOrder,
+  parseImportDate,
+  parseImportNumber,
+  slashedDateParts,
+} from './cells.ts';
+import {
+  columnValues,
+  compactHeader,
+  HEADER_MAX_LENGTH,
+  IMPORT_COLUMNS_MAX,
+  mappingDateOrder,
+  withDateOrder,
+  ZDateOrder,
+} from './mapping.ts';
 import type { ImportIssue } from './row.ts';
 
 export const purchaseFields = [
@@ -59,6 +73,8 @@ export const ZPurchaseColumn = z.strictObject({
   header: z.string().max(HEADER_MAX_LENGTH),
   /** Null: the column is ignored. */
   target: z.enum(purchaseFields).nullable(),
+  /** How the column's dates are read (`mappingDateOrder`); absent: `dmy`. */
+  dateOrder: ZDateOrder.optional(),
 });
 export type PurchaseColumn = z.infer<typeof ZPurchaseColumn>;
 
@@ -160,8 +176,28 @@ const purchaseTargets = new Map<string, PurchaseField>(
   purchaseFields.flatMap((field) => purchaseSynonyms[field].map((s): [string, PurchaseField] => [s, field])),
 );
 
-/** A target per column from its header (RU and EN), each target given to the first column naming it. */
-export function suggestPurchaseMapping(headers: readonly string[]): PurchaseMapping {
+/** The date order the sample's cells in the date column show, when they are decisive. */
+function sampleDateOrder(
+  mapping: readonly PurchaseColumn[],
+  sample: readonly (readonly string[])[],
+): DateOrder | null {
+  const dated = mapping.filter((c) => c.target === 'date').map((c) => c.column);
+  return decisiveDateOrder(columnValues(sample, dated));
+}
+
+/**
+ * A target per column from its header (RU and EN), each target given to the first column naming
+ * it; the date order from the sample rows' dates (`inferDateOrder`).
+ */
+export function suggestPurchaseMapping(
+  headers: readonly string[],
+  sample: readonly (readonly string[])[] = [],
+): PurchaseMapping {
+  const mapping = purchaseTargetsOf(headers);
+  return withDateOrder(mapping, sampleDateOrder(mapping, sample) ?? 'dmy');
+}
+
+function purchaseTargetsOf(headers: readonly string[]): PurchaseMapping {
   const taken = new Set<PurchaseField>();
   return headers.slice(0, IMPORT_COLUMNS_MAX).map((fullHeader, column) => {
     const header = fullHeader.slice(0, HEADER_MAX_LENGTH);
@@ -240,13 +276,17 @@ function calendarDate(year: string, month: string, day: string): string | null {
 
 /**
  * `2010-12-01 08:26:00`, `01.12.2010 8:26`, a date alone, or an Excel serial with a day fraction
- * → `2010-12-01T08:26:00Z`; null when it is not a real date and time.
+ * → `2010-12-01T08:26:00Z`; null when it is not a real date and time. Slash and dot dates are
+ * read in `order` (`12/1/2010 8:26` is 12 January by default, 1 December when `mdy`).
  */
-export function parseImportDateTime(text: string): string | null {
+export function parseImportDateTime(text: string, order: DateOrder = 'dmy'): string | null {
   const s = text.trim();
   const m = DATE_TIME.exec(s);
   if (m) {
-    const date = m[1] !== undefined ? calendarDate(m[1], m[2]!, m[3]!) : calendarDate(m[6]!, m[5]!, m[4]!);
+    const date =
+      m[1] !== undefined
+        ? calendarDate(m[1], m[2]!, m[3]!)
+        : calendarDate(...slashedDateParts(m[4]!, m[5]!, m[6]!, order));
     const hours = Number(m[7]);
     const minutes = Number(m[8]);
     const seconds = Number(m[9] ?? 0);
@@ -263,7 +303,7 @@ export function parseImportDateTime(text: string): string | null {
     const mi = Math.floor((totalSeconds % 3600) / 60);
     return `${date}T${pad(h)}:${pad(mi)}:${pad(totalSeconds % 60)}Z`;
   }
-  const date = parseImportDate(s);
+  const date = parseImportDate(s, order);
   return date === null ? null : `${date}T00:00:00Z`;
 }
 
@@ -413,12 +453,15 @@ export function rowToPurchaseLine(
   }
 
   const dateText = r.text('date');
-  const at = dateText === null ? null : parseImportDateTime(dateText);
+  const dateOrder = r.cells.get('date')?.column.dateOrder;
+  const at = dateText === null ? null : parseImportDateTime(dateText, dateOrder);
   if (at === null) {
     r.issue(
       'date',
       dateText === null ? 'date_required' : 'date_format',
-      'Date must be dd.mm.yyyy or yyyy-mm-dd, optionally with a time hh:mm[:ss]',
+      dateOrder === 'mdy'
+        ? 'Date must be mm/dd/yyyy or yyyy-mm-dd, optionally with a time hh:mm[:ss] (the file is read month first)'
+        : 'Date must be dd.mm.yyyy or yyyy-mm-dd, optionally with a time hh:mm[:ss]',
     );
   }
 
@@ -492,15 +535,17 @@ export function rowToPurchaseLine(
  * a field takes the column whose header matches (as `compactHeader`) the one it had when saved,
  * the first such column; headers the saved mapping does not know get a suggestion, and a known
  * header it left unmapped stays unmapped. Every column of the file is listed (entry N is column
- * N); one column claimed by two fields keeps the first in `purchaseFields` order.
+ * N); one column claimed by two fields keeps the first in `purchaseFields` order. The date order
+ * is what the new file's sample shows when it is decisive, the saved one otherwise.
  */
 export function reusePurchaseMapping(
   saved: readonly PurchaseColumn[],
   headers: readonly string[],
+  sample: readonly (readonly string[])[] = [],
 ): PurchaseMapping {
   const known = new Set(saved.map((c) => compactHeader(c.header)));
   const columnOfField = new Map<PurchaseField, number>();
-  for (const c of suggestPurchaseMapping(headers)) {
+  for (const c of purchaseTargetsOf(headers)) {
     if (c.target !== null && !known.has(compactHeader(c.header))) columnOfField.set(c.target, c.column);
   }
   const columnOfHeader = new Map<string, number>();
@@ -517,9 +562,12 @@ export function reusePurchaseMapping(
     const column = columnOfField.get(field);
     if (column !== undefined && !fieldOfColumn.has(column)) fieldOfColumn.set(column, field);
   }
-  return headers.slice(0, IMPORT_COLUMNS_MAX).map((header, column) => ({
-    column,
-    header: header.slice(0, HEADER_MAX_LENGTH),
-    target: fieldOfColumn.get(column) ?? null,
-  }));
+  const mapping = headers.slice(0, IMPORT_COLUMNS_MAX).map(
+    (header, column): PurchaseColumn => ({
+      column,
+      header: header.slice(0, HEADER_MAX_LENGTH),
+      target: fieldOfColumn.get(column) ?? null,
+    }),
+  );
+  return withDateOrder(mapping, sampleDateOrder(mapping, sample) ?? mappingDateOrder(saved));
 }

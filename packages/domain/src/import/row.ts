@@ -26,7 +26,7 @@ import { TAGS_MAX } from '../client/tags.ts';
 import { splitFullName } from '../normalize/name.ts';
 import type { FieldIssue } from '../result.ts';
 import type { ClientKind } from '../vocabulary.ts';
-import { parseImportBoolean, parseImportDate, parseImportNumber } from './cells.ts';
+import { type DateOrder, parseImportBoolean, parseImportDate, parseImportNumber } from './cells.ts';
 import type { ImportColumn, ImportField } from './mapping.ts';
 
 export type ImportIssue = {
@@ -255,6 +255,9 @@ function detectKind(fields: Map<ImportField, Cell>, defaultKind: ClientKind | un
   return defaultKind ?? 'person';
 }
 
+/** How a date of the column is written, for the messages: `dd.mm.yyyy` or, month first, `mm/dd/yyyy`. */
+const dateShape = (order: DateOrder | undefined) => (order === 'mdy' ? 'mm/dd/yyyy' : 'dd.mm.yyyy');
+
 function customValue(cell: Cell, def: CustomFieldDefinition | undefined, report: RowReport): unknown {
   const wrong = (expected: string) => {
     report.cellIssue(cell, 'custom_type', `${def?.label ?? cell.column.header} must be ${expected}`);
@@ -269,7 +272,10 @@ function customValue(cell: Cell, def: CustomFieldDefinition | undefined, report:
     case 'boolean':
       return parseImportBoolean(cell.text) ?? wrong('yes or no');
     case 'date':
-      return parseImportDate(cell.text) ?? wrong('a date (dd.mm.yyyy or yyyy-mm-dd)');
+      return (
+        parseImportDate(cell.text, cell.column.dateOrder) ??
+        wrong(`a date (${dateShape(cell.column.dateOrder)} or yyyy-mm-dd)`)
+      );
     case 'one_of': {
       // An option written in another case in the file is still that option.
       const lower = cell.text.toLowerCase();
@@ -346,12 +352,15 @@ function buildAndCheck(
     let birthday: string | undefined;
     const birthdayCell = fields.get('birthday');
     if (birthdayCell) {
-      birthday = parseImportDate(birthdayCell.text) ?? undefined;
+      const order = birthdayCell.column.dateOrder;
+      birthday = parseImportDate(birthdayCell.text, order) ?? undefined;
       if (birthday === undefined) {
         report.cellIssue(
           birthdayCell,
           'birthday_format',
-          'Birthday must be dd.mm.yyyy, yyyy-mm-dd or dd/mm/yyyy',
+          order === 'mdy'
+            ? 'Birthday must be mm/dd/yyyy or yyyy-mm-dd (the file is read month first)'
+            : 'Birthday must be dd.mm.yyyy, yyyy-mm-dd or dd/mm/yyyy',
         );
       }
     }

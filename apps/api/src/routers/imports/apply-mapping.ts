@@ -41,11 +41,11 @@ async function reuseSaved(
         key: f.key,
         label: f.label,
       }));
-      return ok(reuseMapping(parsed.value, row.headers, customFields));
+      return ok(reuseMapping(parsed.value, row.headers, customFields, row.sample));
     }
     case 'purchases': {
       const parsed = parsePurchaseMapping(saved.mapping);
-      return parsed.ok ? ok(reusePurchaseMapping(parsed.value, row.headers)) : parsed;
+      return parsed.ok ? ok(reusePurchaseMapping(parsed.value, row.headers, row.sample)) : parsed;
     }
     default: {
       const never: never = saved.kind;

@@ -1,4 +1,4 @@
-import { importProgress, listImports } from '@cb/db';
+import { importCounts, importProgress, listImports } from '@cb/db';
 import { z } from 'zod';
 import { workspaceProcedure } from '../../trpc/init.ts';
 import { toJson } from '../../trpc/json.ts';
@@ -25,7 +25,7 @@ export const listImportsProcedure = workspaceProcedure('viewer')
         fileName: row.fileName,
         fileSize: row.fileSize,
         status: row.status,
-        counts: row.counts,
+        counts: importCounts(row.counts),
         progress: importProgress(row, now),
         source: row.source ?? null,
         batchId: row.batchId ?? null,

@@ -1,13 +1,24 @@
 import { saveImportMapping, setImportMapping, ZImportSource } from '@cb/db';
-import { IMPORT_COLUMNS_MAX } from '@cb/domain';
+import { type DateOrder, IMPORT_COLUMNS_MAX, withDateOrder, ZDateOrder } from '@cb/domain';
 import { z } from 'zod';
 import { badRequest, failure } from '../../trpc/errors.ts';
 import { workspaceProcedure } from '../../trpc/init.ts';
 import { importFailure, viewOf } from './shared.ts';
 
 /**
- * Sets the mapping (and the source, partial rows) of an import not started yet; `saveAs` also
- * saves the mapping under that name for the next file of the same shape.
+ * The columns as sent, each reading dates in `order` when one is given; entries that are not
+ * objects are left for the engine to refuse by their path.
+ */
+function datedColumns(mapping: unknown[], order: DateOrder | undefined): unknown[] {
+  if (order === undefined) return mapping;
+  return mapping.map((c) =>
+    typeof c === 'object' && c !== null && !Array.isArray(c) ? withDateOrder([c], order)[0] : c,
+  );
+}
+
+/**
+ * Sets the mapping (and the source, partial rows, the date order) of an import not started yet;
+ * `saveAs` also saves the mapping under that name for the next file of the same shape.
  */
 export const setImportMappingProcedure = workspaceProcedure('manager')
   .input(
@@ -20,11 +31,16 @@ export const setImportMappingProcedure = workspaceProcedure('manager')
       saveAs: z.string().trim().min(1).max(200).optional(),
       /** What the file holds: clients (default: as uploaded) or purchases, with the mapping of that kind. */
       kind: z.enum(['clients', 'purchases']).optional(),
+      /**
+       * How the file's slash and dot dates are read: `dmy` (`13/12/2010`) or `mdy` (`12/13/2010`);
+       * set on every column of the mapping. Absent: as the columns say (`dmy` when they do not).
+       */
+      dateOrder: ZDateOrder.optional(),
     }),
   )
   .mutation(async ({ ctx, input }) => {
     const result = await setImportMapping(ctx.db, ctx.ws.mutation, input.id, {
-      mapping: input.mapping,
+      mapping: datedColumns(input.mapping, input.dateOrder),
       ...(input.source ? { source: input.source } : {}),
       ...(input.allowPartialRows !== undefined ? { allowPartialRows: input.allowPartialRows } : {}),
       ...(input.kind ? { kind: input.kind } : {}),

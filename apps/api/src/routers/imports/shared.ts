@@ -5,6 +5,7 @@ import {
   type ImportFailure,
   type ImportMappingRow,
   type ImportRow,
+  importCounts,
   importProgress,
   listCustomFields,
   type UndoReport,
@@ -12,6 +13,7 @@ import {
 import {
   type ImportColumn,
   type ImportMapping,
+  mappingDateOrder,
   type PurchaseColumn,
   type PurchaseMapping,
   suggestMapping,
@@ -130,7 +132,7 @@ export function statusView(row: ProgressRow & Pick<ImportRow, 'id' | 'error' | '
   return toJson({
     id: row.id,
     status: row.status,
-    counts: row.counts,
+    counts: importCounts(row.counts),
     progress: importProgress(row, now),
     error: row.error ?? null,
     undoReport: undoReportView(row.undoReport),
@@ -175,14 +177,14 @@ async function mappingView(db: Executor, row: ImportRow): Promise<MappingView> {
       return {
         kind: 'clients',
         mapping: storedColumns(row.mapping, ZImportColumn),
-        suggestedMapping: suggestMapping(row.headers, customFields),
+        suggestedMapping: suggestMapping(row.headers, customFields, row.sample),
       };
     }
     case 'purchases':
       return {
         kind: 'purchases',
         mapping: storedColumns(row.mapping, ZPurchaseColumn),
-        suggestedMapping: suggestPurchaseMapping(row.headers),
+        suggestedMapping: suggestPurchaseMapping(row.headers, row.sample),
       };
     default: {
       const never: never = row.kind;
@@ -192,12 +194,15 @@ async function mappingView(db: Executor, row: ImportRow): Promise<MappingView> {
 }
 
 /**
- * What the web app shows of an import: the record with its mapping by kind, its progress now, and
+ * What the web app shows of an import: the record with its mapping by kind and the order its
+ * mappings read dates in (the one set, and the one the sample suggests), its progress now, and
  * how many errors it has.
  */
 function importView(row: ImportRow, mapping: MappingView, now: Date, errorCount: number) {
   return toJson({
     ...mapping,
+    dateOrder: mappingDateOrder(mapping.mapping),
+    suggestedDateOrder: mappingDateOrder(mapping.suggestedMapping),
     id: row.id,
     fileName: row.fileName,
     fileSize: row.fileSize,
@@ -210,7 +215,7 @@ function importView(row: ImportRow, mapping: MappingView, now: Date, errorCount:
     duplicatePolicy: row.duplicatePolicy ?? null,
     batchId: row.batchId ?? null,
     totalRows: row.totalRows ?? null,
-    counts: row.counts,
+    counts: importCounts(row.counts),
     progress: importProgress(row, now),
     dryRun: storedDryRun(row.dryRun),
     error: row.error ?? null,

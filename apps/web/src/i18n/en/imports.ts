@@ -132,6 +132,12 @@ export default {
     saveAs: 'Save the mapping as',
     saveAsHint: 'Optional: for the next files of the same shape',
   },
+  dates: {
+    label: 'Dates',
+    dmy: 'DD.MM.YYYY',
+    mdy: 'MM/DD/YYYY',
+    hint: 'How the file writes dates: day first (31.12.2010) or month first, as in the US (12/31/2010).',
+  },
   field: {
     fullName: 'Full name',
     lastName: 'Last name',
@@ -261,6 +267,7 @@ export default {
       rowsDone: 'Rows read',
       lines: 'Purchase lines imported',
       created: 'New clients',
+      purchasesCreated: 'Purchases added',
       invalid: 'Rows not imported (errors and returns)',
     },
   },

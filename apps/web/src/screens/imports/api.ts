@@ -62,12 +62,12 @@ export type ImportFieldKey = (typeof importFieldKeys)[number];
 
 /**
  * The import's client mapping: as stored for a client import; for one stored as purchases (the
- * user turning it back to clients), suggested from the headers.
+ * user turning it back to clients), suggested from the headers and the sample's dates.
  */
 export function clientMappingOf(
-  view: Pick<ClientImportView, 'kind' | 'mapping'> | Pick<PurchaseImportView, 'kind' | 'headers'>,
+  view: Pick<ClientImportView, 'kind' | 'mapping'> | Pick<PurchaseImportView, 'kind' | 'headers' | 'sample'>,
 ): ImportColumn[] {
-  return view.kind === 'clients' ? view.mapping : suggestMapping(view.headers);
+  return view.kind === 'clients' ? view.mapping : suggestMapping(view.headers, [], view.sample);
 }
 
 /** Statuses in which a worker is busy with the import: the screen asks for progress each second. */

@@ -61,7 +61,7 @@ beforeEach(() => {
 const running = (rowsDone: number, patch: Partial<ImportStatusView> = {}): ImportStatusView => ({
   id: IMPORT_ID,
   status: 'running',
-  counts: { rowsDone, created: rowsDone, updated: 0, duplicates: 0, invalid: 0 },
+  counts: { rowsDone, created: rowsDone, updated: 0, duplicates: 0, invalid: 0, purchases: 0 },
   progress: {
     rowsDone,
     totalRows: 10_000,
@@ -110,6 +110,7 @@ describe('import setup', () => {
         costKopecks: 1_500_050,
         acquiredOn: null,
       },
+      dateOrder: 'dmy',
       allowPartialRows: true,
     });
     await waitFor(() =>
@@ -117,6 +118,46 @@ describe('import setup', () => {
         id: IMPORT_ID,
         duplicatePolicy: { matchBy: ['externalId', 'phone', 'email'], action: 'skip' },
       }),
+    );
+  });
+
+  it('shows the date order the API suggests for the file, and sends the one chosen', async () => {
+    const user = userEvent.setup();
+    const usMapping = importView().mapping.map((c) => ({ ...c, dateOrder: 'mdy' as const }));
+    api.get.mockResolvedValue(
+      importView({ mapping: usMapping, dateOrder: 'mdy', suggestedDateOrder: 'mdy' }),
+    );
+    renderImports(route);
+    const dates = await screen.findByRole<HTMLSelectElement>('combobox', { name: 'Даты' });
+    expect(dates.value).toBe('mdy');
+    expect([...dates.options].map((o) => o.textContent)).toEqual(['ДД.ММ.ГГГГ', 'ММ/ДД/ГГГГ']);
+    expect(describedBy(dates)).toEqual([
+      'Как в файле записаны даты: день первым (31.12.2010) или месяц первым, как в США (12/31/2010).',
+    ]);
+    await user.selectOptions(dates, 'ДД.ММ.ГГГГ');
+    await user.click(screen.getByRole('button', { name: 'Проверить файл' }));
+    await waitFor(() => expect(api.setMapping).toHaveBeenCalledTimes(1));
+    expect(api.setMapping).toHaveBeenCalledWith(
+      expect.objectContaining({ kind: 'clients', mapping: usMapping, dateOrder: 'dmy' }),
+    );
+  });
+
+  it("reads a purchase file's dates month first when its sample does", async () => {
+    const user = userEvent.setup();
+    const us = retailImportView().sample.map((row) => row.map((v, i) => (i === 4 ? '12/13/2010 8:26' : v)));
+    api.get.mockResolvedValue(retailImportView({ sample: us }));
+    api.setMapping.mockImplementation(async () => retailPurchaseView({ dateOrder: 'mdy' }));
+    api.dryRun.mockResolvedValue(purchaseDryRunResult);
+    renderImports(route);
+    const dates = await screen.findByRole<HTMLSelectElement>('combobox', { name: 'Даты' });
+    // Nothing in the client columns tells: the client mapping reads day first.
+    expect(dates.value).toBe('dmy');
+    await user.click(screen.getByRole('radio', { name: 'Покупки' }));
+    expect(screen.getByRole<HTMLSelectElement>('combobox', { name: 'Даты' }).value).toBe('mdy');
+    await user.click(screen.getByRole('button', { name: 'Проверить файл' }));
+    await waitFor(() => expect(api.setMapping).toHaveBeenCalledTimes(1));
+    expect(api.setMapping).toHaveBeenCalledWith(
+      expect.objectContaining({ kind: 'purchases', dateOrder: 'mdy' }),
     );
   });
 
@@ -319,6 +360,7 @@ describe('setting up a purchase file', () => {
         acquiredOn: null,
         currency: 'GBP',
       },
+      dateOrder: 'dmy',
     });
     await waitFor(() => expect(api.dryRun).toHaveBeenCalledWith({ id: IMPORT_ID }));
     expect(await screen.findByTestId('dry-purchases')).toBeTruthy();
@@ -573,7 +615,7 @@ describe('a running and a finished import', () => {
         status: 'completed',
         batchId: BATCH_ID,
         errorCount: 3,
-        counts: { rowsDone: 10_000, created: 9000, updated: 500, duplicates: 497, invalid: 3 },
+        counts: { rowsDone: 10_000, created: 9000, updated: 500, duplicates: 497, invalid: 3, purchases: 0 },
       }),
     );
     renderImports(route);
@@ -597,18 +639,35 @@ describe('a running and a finished import', () => {
       'ru',
       [
         'Прочитано строк',
+        'Покупок добавлено',
         'Загружено строк покупок',
         'Новых клиентов',
         'Не загружено строк (ошибки и возвраты)',
       ],
     ],
-    ['en', ['Rows read', 'Purchase lines imported', 'New clients', 'Rows not imported (errors and returns)']],
+    [
+      'en',
+      [
+        'Rows read',
+        'Purchases added',
+        'Purchase lines imported',
+        'New clients',
+        'Rows not imported (errors and returns)',
+      ],
+    ],
   ] as const)('counts a finished purchase import in purchase words (%s)', async (locale, labels) => {
     api.get.mockResolvedValue(
       retailPurchaseView({
         status: 'completed',
         batchId: BATCH_ID,
-        counts: { rowsDone: 541_909, created: 4372, updated: 0, duplicates: 0, invalid: 145_000 },
+        counts: {
+          rowsDone: 541_909,
+          created: 4372,
+          updated: 0,
+          duplicates: 0,
+          invalid: 145_000,
+          purchases: 18_532,
+        },
       }),
     );
     await act(() => i18next.changeLanguage(locale));
@@ -625,10 +684,13 @@ describe('a running and a finished import', () => {
     // The rows that were neither rejected nor returns became purchase lines.
     const figure = (id: string) => within(screen.getByTestId(id)).getByRole('definition').textContent;
     expect(
-      [figure('count-lines'), figure('count-created'), figure('count-invalid')].map((v) =>
-        v?.replace(/\D/g, ''),
-      ),
-    ).toEqual(['396909', '4372', '145000']);
+      [
+        figure('count-purchases'),
+        figure('count-lines'),
+        figure('count-created'),
+        figure('count-invalid'),
+      ].map((v) => v?.replace(/\D/g, '')),
+    ).toEqual(['18532', '396909', '4372', '145000']);
     expect(screen.queryByTestId('count-updated')).toBeNull();
     expect(screen.queryByTestId('count-duplicates')).toBeNull();
   });

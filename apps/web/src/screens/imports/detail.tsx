@@ -183,9 +183,9 @@ export function duration(seconds: number, t: (key: string, options: Record<strin
 }
 
 /**
- * The run's totals, in the words of the import's kind. A purchase run counts rows read, new
- * clients and rows not imported (errors and returns); the rest of the rows are its purchase lines,
- * and it updates no client and finds no duplicates.
+ * The run's totals, in the words of the import's kind. A purchase run counts rows read, the
+ * purchases it added, new clients and rows not imported (errors and returns); the rest of the rows
+ * are its purchase lines, and it updates no client and finds no duplicates.
  */
 function Counts({ kind, counts, format }: { kind: ImportKind; counts: ImportCounts; format: Formatter }) {
   const { t } = useTranslation('imports');
@@ -208,6 +208,11 @@ function Counts({ kind, counts, format }: { kind: ImportKind; counts: ImportCoun
       return (
         <dl className="import-figures" data-testid="import-counts">
           <Figure label={t('counts.purchases.rowsDone')} value={format.number(counts.rowsDone)} />
+          <Figure
+            label={t('counts.purchases.purchasesCreated')}
+            value={format.number(counts.purchases)}
+            testId="count-purchases"
+          />
           <Figure
             label={t('counts.purchases.lines')}
             value={format.number(Math.max(counts.rowsDone - counts.invalid, 0))}

@@ -99,8 +99,15 @@ describe('purchase mapping in the editor', () => {
     expect(
       purchaseMappingOf({ kind: 'purchases', mapping: none, suggestedMapping: stored, headers }),
     ).toEqual(stored);
-    expect(purchaseMappingOf({ kind: 'clients', headers: retailHeaders })).toEqual(
+    expect(purchaseMappingOf({ kind: 'clients', headers: retailHeaders, sample: [] })).toEqual(
       suggestPurchaseMapping(retailHeaders),
     );
+    // A file whose invoice dates are written month first: the suggestion reads them so.
+    const us = [['536365', '85123A', 'HEART', '6', '12/13/2010 8:26', '2.55', '17850', 'United Kingdom']];
+    expect(
+      purchaseMappingOf({ kind: 'clients', headers: retailHeaders, sample: us }).find(
+        (c) => c.target === 'date',
+      ),
+    ).toMatchObject({ header: 'InvoiceDate', dateOrder: 'mdy' });
   });
 });

@@ -71,14 +71,15 @@ export function toPurchaseMapping(
 
 /**
  * The import's purchase mapping: as stored for a purchase import (its suggestion while nothing is
- * stored); for a client import (the user choosing purchases), suggested from the headers.
+ * stored); for a client import (the user choosing purchases), suggested from the headers and the
+ * sample's dates.
  */
 export function purchaseMappingOf(
   view:
-    | Pick<ClientImportView, 'kind' | 'headers'>
+    | Pick<ClientImportView, 'kind' | 'headers' | 'sample'>
     | Pick<PurchaseImportView, 'kind' | 'headers' | 'mapping' | 'suggestedMapping'>,
 ): readonly PurchaseColumn[] {
-  if (view.kind === 'clients') return suggestPurchaseMapping(view.headers);
+  if (view.kind === 'clients') return suggestPurchaseMapping(view.headers, view.sample);
   return view.mapping.some((c) => c.target !== null) ? view.mapping : view.suggestedMapping;
 }
 

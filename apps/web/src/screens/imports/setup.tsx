@@ -1,4 +1,4 @@
-import type { PurchaseField } from '@cb/domain';
+import { type DateOrder, mappingDateOrder, type PurchaseField } from '@cb/domain';
 import { label } from '@cb/domain/i18n';
 import { batchKinds } from '@cb/domain/vocabulary';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -94,16 +94,21 @@ type Settings = {
   kind: ImportKind;
   mapping: ImportColumn[];
   purchases: PurchaseAssignment;
+  /** The order dates are read in, by kind: the two mappings read different columns' dates. */
+  dateOrders: Record<ImportKind, DateOrder>;
   source: SourceDraft;
   allowPartialRows: boolean;
   policy: DuplicatePolicy;
 };
 
 function settingsOf(view: ImportView): Settings {
+  const mapping = clientMappingOf(view);
+  const purchases = purchaseMappingOf(view);
   return {
     kind: view.kind,
-    mapping: clientMappingOf(view),
-    purchases: assignmentOf(purchaseMappingOf(view)),
+    mapping,
+    purchases: assignmentOf(purchases),
+    dateOrders: { clients: mappingDateOrder(mapping), purchases: mappingDateOrder(purchases) },
     source: sourceDraft(view),
     allowPartialRows: view.allowPartialRows,
     policy: view.duplicatePolicy ?? DEFAULT_POLICY,
@@ -116,11 +121,13 @@ function settingsOf(view: ImportView): Settings {
  */
 function checkKey(settings: Settings, headers: readonly string[]): string {
   const { kind, source } = settings;
+  const dateOrder = settings.dateOrders[kind];
   return kind === 'purchases'
-    ? JSON.stringify({ kind, mapping: toPurchaseMapping(settings.purchases, headers), source })
+    ? JSON.stringify({ kind, mapping: toPurchaseMapping(settings.purchases, headers), dateOrder, source })
     : JSON.stringify({
         kind,
         mapping: settings.mapping,
+        dateOrder,
         source: { ...source, currency: '' },
         allowPartialRows: settings.allowPartialRows,
         policy: settings.policy,
@@ -145,6 +152,7 @@ export function ImportSetup({ view }: { view: ImportView }) {
   const [kind, setKind] = useState<ImportKind>(initial.kind);
   const [mapping, setMapping] = useState<ImportColumn[]>(initial.mapping);
   const [purchases, setPurchases] = useState<PurchaseAssignment>(initial.purchases);
+  const [dateOrders, setDateOrders] = useState<Record<ImportKind, DateOrder>>(initial.dateOrders);
   const [source, setSource] = useState<SourceDraft>(initial.source);
   const [allowPartialRows, setAllowPartialRows] = useState(initial.allowPartialRows);
   const [saveAs, setSaveAs] = useState('');
@@ -159,8 +167,8 @@ export function ImportSetup({ view }: { view: ImportView }) {
   const [purchasesSubmitted, setPurchasesSubmitted] = useState(false);
 
   const currentKey = useMemo(
-    () => checkKey({ kind, mapping, purchases, source, allowPartialRows, policy }, view.headers),
-    [kind, mapping, purchases, source, allowPartialRows, policy, view.headers],
+    () => checkKey({ kind, mapping, purchases, dateOrders, source, allowPartialRows, policy }, view.headers),
+    [kind, mapping, purchases, dateOrders, source, allowPartialRows, policy, view.headers],
   );
   const costKopecks = parseRubles(source.cost);
   const currency = parseCurrency(source.currency);
@@ -184,7 +192,12 @@ export function ImportSetup({ view }: { view: ImportView }) {
     mutationFn: async () => {
       const key = currentKey;
       const name = saveAs.trim();
-      const common = { id: view.id, source: toSource(source, kind), ...(name ? { saveAs: name } : {}) };
+      const common = {
+        id: view.id,
+        source: toSource(source, kind),
+        dateOrder: dateOrders[kind],
+        ...(name ? { saveAs: name } : {}),
+      };
       const updated = await api.setMapping.mutate(
         kind === 'purchases'
           ? { ...common, kind, mapping: toPurchaseMapping(purchases, view.headers) }
@@ -214,6 +227,7 @@ export function ImportSetup({ view }: { view: ImportView }) {
       storeView(updated);
       if (updated.kind === 'purchases') setPurchases(assignmentOf(updated.mapping));
       else setMapping(updated.mapping);
+      setDateOrders((orders) => ({ ...orders, [updated.kind]: updated.dateOrder }));
     },
   });
 
@@ -344,8 +358,10 @@ export function ImportSetup({ view }: { view: ImportView }) {
               headers={view.headers}
               sample={view.sample}
               errors={purchaseErrors}
+              dateOrder={dateOrders.purchases}
               disabled={!canImport || busy}
               onChange={setPurchases}
+              onDateOrderChange={(order) => setDateOrders((orders) => ({ ...orders, purchases: order }))}
             />
           ) : (
             <MappingEditor
@@ -353,8 +369,10 @@ export function ImportSetup({ view }: { view: ImportView }) {
               sample={view.sample}
               customFields={customFieldChoices}
               issues={checkFields}
+              dateOrder={dateOrders.clients}
               disabled={!canImport || busy}
               onChange={setMapping}
+              onDateOrderChange={(order) => setDateOrders((orders) => ({ ...orders, clients: order }))}
             />
           )}
         </section>

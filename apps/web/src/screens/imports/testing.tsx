@@ -46,6 +46,8 @@ export function importView(patch: Partial<ClientImportView> = {}): ClientImportV
     kind: 'clients',
     mapping: CLIENT_MAPPING,
     suggestedMapping: CLIENT_MAPPING,
+    dateOrder: 'dmy',
+    suggestedDateOrder: 'dmy',
     fileName: 'клиенты.csv',
     fileSize: 20_480,
     status: 'uploaded',
@@ -60,7 +62,7 @@ export function importView(patch: Partial<ClientImportView> = {}): ClientImportV
     duplicatePolicy: null,
     batchId: null,
     totalRows: 2,
-    counts: { rowsDone: 0, created: 0, updated: 0, duplicates: 0, invalid: 0 },
+    counts: { rowsDone: 0, created: 0, updated: 0, duplicates: 0, invalid: 0, purchases: 0 },
     progress: {
       rowsDone: 0,
       totalRows: 2,
