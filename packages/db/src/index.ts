@@ -1,5 +1,6 @@
 export * from './client.ts';
 export * from './duplicates/index.ts';
+export * from './ids.ts';
 export * from './imports/index.ts';
 export * from './imports/purchases.ts';
 export * from './queries/export.ts';

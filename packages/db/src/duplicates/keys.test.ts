@@ -1,10 +1,17 @@
-import type { DuplicateRecord } from '@cb/domain';
-import { and, eq } from 'drizzle-orm';
+import { blockingKeys, type DuplicateRecord } from '@cb/domain';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { updateClient } from '../queries/clients.ts';
+import { queryRows } from '../raw.ts';
 import { clientDupKeys, duplicatePairs, outbox } from '../schema/index.ts';
 import { openTestDatabase, seedWorkspace, type TestDatabase } from '../testing/index.ts';
-import { findDuplicateMatches, loadDuplicateRecords, writeDuplicateKeys } from './keys.ts';
+import {
+  findDuplicateMatches,
+  hashedKeys,
+  keyHash,
+  loadDuplicateRecords,
+  writeDuplicateKeys,
+} from './keys.ts';
 import { DUPLICATES_CHECK } from './outbox.ts';
 import { createPerson } from './test-support.ts';
 
@@ -16,15 +23,18 @@ afterAll(async () => {
   await handle?.close();
 });
 
+/** The client's stored keys (hashed, as decimal strings), sorted as text. */
 const keysOf = async (clientId: string) =>
   (
     await handle.db
-      .select({ key: clientDupKeys.key })
+      .select({ keys: clientDupKeys.keys })
       .from(clientDupKeys)
       .where(eq(clientDupKeys.clientId, clientId))
   )
-    .map((r) => r.key)
+    .flatMap((r) => r.keys.map(String))
     .sort();
+
+const hashesOf = (keys: string[]) => keys.map(keyHash);
 
 describe('duplicate keys', () => {
   it('are written with the client on create and update, with a duplicates.check outbox row', async () => {
@@ -35,9 +45,14 @@ describe('duplicate keys', () => {
       phones: ['+79161234567'],
       emails: ['fedorov@example.ru'],
     });
+    const [record] = await loadDuplicateRecords(handle.db, ctx.workspaceId, [client.id]);
+    const nameKeys = hashesOf(blockingKeys(record!).filter((k) => k.startsWith('name:')));
+    expect(nameKeys.length).toBeGreaterThan(0);
     const keys = await keysOf(client.id);
-    expect(keys).toEqual(expect.arrayContaining(['phone:79161234567', 'email:fedorov@example.ru']));
-    expect(keys.some((k) => k.startsWith('name:'))).toBe(true);
+    expect(keys).toEqual([...hashedKeys(record!)].sort());
+    expect(keys).toEqual(
+      expect.arrayContaining([...hashesOf(['phone:79161234567', 'email:fedorov@example.ru']), ...nameKeys]),
+    );
     const checks = await handle.db
       .select({ payload: outbox.payload })
       .from(outbox)
@@ -47,8 +62,11 @@ describe('duplicate keys', () => {
     const updated = await updateClient(handle.db, ctx, client.id, { phones: [], emails: [] });
     expect(updated.ok).toBe(true);
     const after = await keysOf(client.id);
-    expect(after.some((k) => k.startsWith('phone:') || k.startsWith('email:'))).toBe(false);
-    expect(after.some((k) => k.startsWith('name:'))).toBe(true);
+    const [changed] = await loadDuplicateRecords(handle.db, ctx.workspaceId, [client.id]);
+    expect(after).toEqual([...hashedKeys(changed!)].sort());
+    expect(after).not.toEqual(expect.arrayContaining(hashesOf(['phone:79161234567'])));
+    expect(after).not.toEqual(expect.arrayContaining(hashesOf(['email:fedorov@example.ru'])));
+    expect(after).toEqual(expect.arrayContaining(nameKeys));
   });
 
   it('loads stored clients as duplicate records, in the order asked, leaving out other workspaces', async () => {
@@ -185,5 +203,25 @@ describe('duplicate keys', () => {
     });
     expect(narrow!.matches).toEqual([]);
     expect(await writeDuplicateKeys(handle.db, ctx.workspaceId, [{ ...probe, id: shared[0]!.id }])).toBe(1);
+  });
+});
+
+describe('key hashes', () => {
+  // Migration 0008 hashes the stored text keys in SQL; the app hashes in JS: both must agree.
+  it.each([
+    'phone:79161234567',
+    'email:fedorov@example.ru',
+    'name:фёдоров|а',
+    'name:ЁЛКИН Ёж',
+    'inn:770100000001',
+    'ext:1C-17 «Рога и копыта»',
+    '',
+    '😀 émigré',
+  ])('of %j are the same in JS and in SQL', async (key) => {
+    const [row] = await queryRows<{ hash: string }>(
+      handle.db,
+      sql`select (('x' || left(md5(${key}::text), 16))::bit(64)::bigint)::text as hash`,
+    );
+    expect(row?.hash).toBe(keyHash(key));
   });
 });

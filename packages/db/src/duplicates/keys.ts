@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   blockingKeys,
   type DuplicateDecision,
@@ -34,40 +35,90 @@ function chunked<T>(items: readonly T[], size = CHUNK): T[][] {
 }
 
 /**
- * Replaces the blocking keys of the given clients with the keys of these records, set-based: one
- * delete and one `insert … select from unnest` per chunk. Call it in the transaction that writes the
- * clients, so keys never describe a record that is not stored. Returns the number of keys written.
+ * A blocking key as stored: the first 8 bytes of its md5 (of its UTF-8) read as a signed big-endian
+ * int64, in decimal. SQL computes the same as `('x' || left(md5(key), 16))::bit(64)::bigint`
+ * (migration 0008 backfills with it). Correctness does not rest on the hash: two keys of one hash
+ * only add candidate pairs of clients that share neither key, and `scorePair` scores those like any
+ * other, so a collision costs comparisons and never changes a score.
+ */
+export const keyHash = (key: string): string =>
+  createHash('md5').update(key).digest().readBigInt64BE(0).toString();
+
+/** A record's blocking keys as stored: hashed (`keyHash`), distinct, ascending. */
+export function hashedKeys(record: DuplicateRecord): string[] {
+  const hashes = [...new Set(blockingKeys(record).map((key) => BigInt(keyHash(key))))];
+  return hashes.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(String);
+}
+
+/**
+ * Key lists as one `text[]` parameter of array literals (`{1,-2}`), one per row: cast each to
+ * `bigint[]` in SQL (`unnest` of a two-dimensional array would flatten it).
+ */
+export const keyListsParam = (lists: readonly string[][]): SQL =>
+  arrayParam(
+    lists.map((keys) => `{${keys.join(',')}}`),
+    'text',
+  );
+
+/** One client's stored keys (`hashedKeys`); no key means no row. */
+export type ClientKeys = { clientId: string; keys: string[] };
+
+/**
+ * Stores these clients' key lists as they are given, set-based: an upsert of the rows with keys
+ * (a row already holding the same list is left as it is), a delete of those without. Rows of
+ * another workspace are never touched. One statement of each per chunk.
+ */
+export async function storeClientKeys(
+  db: Executor,
+  workspaceId: string,
+  rows: readonly ClientKeys[],
+): Promise<void> {
+  // One row per client: an upsert may not touch a row twice in a statement.
+  const unique = [...new Map(rows.map((row) => [row.clientId, row] as const)).values()];
+  for (const part of chunked(unique)) {
+    const filled = part.filter((r) => r.keys.length > 0);
+    const empty = part.filter((r) => r.keys.length === 0).map((r) => r.clientId);
+    if (empty.length > 0) await deleteDuplicateKeys(db, workspaceId, empty);
+    if (filled.length === 0) continue;
+    await db.execute(sql`
+      insert into client_dup_keys (client_id, workspace_id, keys)
+      select t.client_id, ${workspaceId}::uuid, t.keys::bigint[]
+      from unnest(${arrayParam(
+        filled.map((r) => r.clientId),
+        'uuid',
+      )}, ${keyListsParam(filled.map((r) => r.keys))}) as t(client_id, keys)
+      on conflict (client_id) do update set keys = excluded.keys
+        where client_dup_keys.workspace_id = excluded.workspace_id
+          and client_dup_keys.keys is distinct from excluded.keys`);
+  }
+}
+
+/**
+ * Replaces the blocking keys of the given clients with the keys of these records, set-based (see
+ * `storeClientKeys`). Call it in the transaction that writes the clients, so keys never describe a
+ * record that is not stored. Returns the number of keys the records have.
  */
 export async function writeDuplicateKeys(
   db: Executor,
   workspaceId: string,
   records: readonly DuplicateRecord[],
 ): Promise<number> {
-  let written = 0;
-  for (const part of chunked(records)) {
-    const keys: string[] = [];
-    const clientIds: string[] = [];
-    for (const record of part) {
-      for (const key of blockingKeys(record)) {
-        keys.push(key);
-        clientIds.push(record.id);
-      }
-    }
-    await db.execute(sql`
-      delete from client_dup_keys
-      where workspace_id = ${workspaceId}::uuid and client_id = any(${arrayParam(
-        part.map((r) => r.id),
-        'uuid',
-      )})`);
-    if (keys.length === 0) continue;
-    await db.execute(sql`
-      insert into client_dup_keys (workspace_id, key, client_id)
-      select ${workspaceId}::uuid, k.key, k.client_id
-      from unnest(${arrayParam(keys, 'text')}, ${arrayParam(clientIds, 'uuid')}) as k(key, client_id)
-      on conflict do nothing`);
-    written += keys.length;
-  }
-  return written;
+  const rows = records.map((record) => ({ clientId: record.id, keys: hashedKeys(record) }));
+  await storeClientKeys(db, workspaceId, rows);
+  return rows.reduce((sum, row) => sum + row.keys.length, 0);
+}
+
+/**
+ * Merges the pending list of the keys' GIN index into its tree. Inserts append to that list (fast
+ * update, up to 4 MB) and every lookup reads all of it besides the tree; the planner, counting its
+ * pages, even prefers a sequential scan per key. Bulk lookups flush it first: the merge is work
+ * owed anyway, done here in one sorted batch. Only the index's owner may (as for VACUUM): another
+ * role's lookups read through the list, slower but the same.
+ */
+export async function flushPendingKeys(db: Executor): Promise<void> {
+  await db.execute(sql`
+    select gin_clean_pending_list(c.oid) from pg_class c
+    where c.oid = 'client_dup_keys_keys_idx'::regclass and pg_has_role(c.relowner, 'USAGE')`);
 }
 
 /** Removes every blocking key of these clients (a merged record must not be matched again). */
@@ -189,15 +240,18 @@ export async function findDuplicateMatches(
   const minScore = options.minScore ?? MIN_PAIR_SCORE;
   const maxBlockSize = options.maxBlockSize ?? MAX_BLOCK_SIZE;
   const results: RecordMatches[] = [];
+  if (records.length > 0) await flushPendingKeys(db);
   for (const part of chunked(records, 1_000)) {
     const keys: string[] = [];
     const indexes: number[] = [];
     part.forEach((record, index) => {
-      for (const key of blockingKeys(record)) {
+      for (const key of hashedKeys(record)) {
         keys.push(key);
         indexes.push(index);
       }
     });
+    // Each distinct key is looked up once, reading at most `maxBlockSize + 1` of its clients: a
+    // bigger block identifies nobody and is left out.
     const hits =
       keys.length === 0
         ? []
@@ -205,23 +259,25 @@ export async function findDuplicateMatches(
             db,
             sql`
               with q as (
-                select * from unnest(${arrayParam(keys, 'text')}, ${arrayParam(indexes, 'int')}) as q(key, idx)
+                select * from unnest(${arrayParam(keys, 'bigint')}, ${arrayParam(indexes, 'int')}) as q(key, idx)
               ),
-              usable as (
-                select d.key from (select distinct key from q) d
-                where (
-                  select count(*) from (
-                    select 1 from client_dup_keys k
-                    where k.workspace_id = ${workspaceId}::uuid and k.key = d.key
+              blocks as (
+                select d.key, b.members
+                from (select distinct key from q) d
+                cross join lateral (
+                  select array_agg(s.client_id) as members, count(*) as n from (
+                    select k.client_id from client_dup_keys k
+                    where k.keys @> array[d.key] and k.workspace_id = ${workspaceId}::uuid
                     limit ${maxBlockSize + 1}
                   ) s
-                ) <= ${maxBlockSize}
+                ) b
+                where b.n <= ${maxBlockSize}
               )
-              select distinct q.idx, k.client_id::text as client_id
+              select distinct q.idx, m.client_id::text as client_id
               from q
-              join usable u on u.key = q.key
-              join client_dup_keys k on k.workspace_id = ${workspaceId}::uuid and k.key = q.key
-              join clients c on c.id = k.client_id and c.merged_into_id is null`,
+              join blocks b on b.key = q.key
+              cross join unnest(b.members) as m(client_id)
+              join clients c on c.id = m.client_id and c.merged_into_id is null`,
           );
     const candidateIds = [...new Set(hits.map((h) => h.client_id))];
     const stored = new Map(

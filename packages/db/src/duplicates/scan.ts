@@ -1,15 +1,19 @@
-import { blockingKeys, type DuplicateRecord, scorePair } from '@cb/domain';
+import { type DuplicateRecord, scorePair } from '@cb/domain';
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../client.ts';
 import { queryRows } from '../raw.ts';
 import {
   arrayParam,
+  type ClientKeys,
   findDuplicateMatches,
+  flushPendingKeys,
+  hashedKeys,
   loadDuplicateRecords,
   MAX_BLOCK_SIZE,
   MIN_PAIR_SCORE,
   RECORD_COLUMNS,
   type RecordRow,
+  storeClientKeys,
   toDuplicateRecord,
 } from './keys.ts';
 
@@ -107,11 +111,12 @@ export function scoreStoredPair(
  * The whole-base scan, in two passes over the clients in id order, a chunk at a time:
  *
  * 1. Keys. Each chunk's records are read with their stored blocking keys, the keys are computed
- *    again (`@cb/domain` may have changed them) and only the difference is written: a rescan of an
- *    unchanged base writes no key.
- * 2. Pairs. Each distinct key of the chunk's clients is looked up once, leaving out keys shared by
- *    more than `maxBlockSize` clients; phones, e-mails, ИНН and external ids are keys too, so "same
- *    phone" is a candidate whatever the names. A pair is taken in the chunk of its smaller id only,
+ *    again (`@cb/domain` may have changed them) and only the clients whose keys differ are written:
+ *    a rescan of an unchanged base writes no key.
+ * 2. Pairs. The keys written are merged into the index (`flushPendingKeys`), then each distinct
+ *    key of the chunk's clients is looked up once, leaving out keys shared by more than
+ *    `maxBlockSize` clients; phones, e-mails, ИНН and external ids are keys too, so "same phone"
+ *    is a candidate whatever the names. A pair is taken in the chunk of its smaller id only,
  *    so each pair is scored once in the scan. Pairs scoring ≥ 0.5 are upserted and the chunk's open
  *    pairs that no longer score are removed.
  *
@@ -141,6 +146,7 @@ export async function scanDuplicates(
   const records = new RecordCache(options.recordCacheSize ?? 100_000);
   const pass = { chunkSize, records, total, onProgress: options.onProgress };
   await syncAllKeys(db, workspaceId, pass);
+  await flushPendingKeys(db);
   return scoreAllPairs(db, workspaceId, { ...pass, maxBlockSize });
 }
 
@@ -154,13 +160,13 @@ type Pass = {
 /** Pass 1: the stored keys of every client brought in line with its record. */
 async function syncAllKeys(db: Executor, workspaceId: string, pass: Pass): Promise<void> {
   // Planner statistics taken before many keys were written (a first scan, new blocking keys) plan
-  // the key reads for a table of another size: a sequential scan per client of an "empty" table
-  // makes a first scan quadratic. They are taken again each time the keys written reach half of
-  // those seen, so a few times per scan at most, and never on a rescan of an unchanged base.
-  let keysSeen = 0;
+  // the key reads for a table of another size: a sequential scan per key of an "empty" table
+  // makes a first scan quadratic. They are taken again each time the key rows written reach half
+  // of those seen, so a few times per scan at most, and never on a rescan of an unchanged base.
+  let rowsSeen = 0;
   let writtenSinceAnalyze = 0;
   const analyzeDue = (final: boolean) =>
-    writtenSinceAnalyze >= ANALYZE_AFTER_KEYS && (final || writtenSinceAnalyze * 2 >= keysSeen);
+    writtenSinceAnalyze >= ANALYZE_AFTER_ROWS && (final || writtenSinceAnalyze * 2 >= rowsSeen);
   const writes = new WriteBehind();
   let done = 0;
   try {
@@ -169,13 +175,13 @@ async function syncAllKeys(db: Executor, workspaceId: string, pass: Pass): Promi
         rows.map((row) => pass.records.add(toDuplicateRecord(row))),
         stored,
       );
-      keysSeen += change.kept + change.add.length;
-      writtenSinceAnalyze += change.add.length + change.gone.length;
+      rowsSeen += change.kept + change.write.length;
+      writtenSinceAnalyze += change.write.length;
       done += rows.length;
       const reached = done;
       await writes.push(async () => {
-        if (change.add.length > 0 || change.gone.length > 0) {
-          await db.transaction((tx) => writeKeyChanges(tx, workspaceId, change));
+        if (change.write.length > 0) {
+          await db.transaction((tx) => storeClientKeys(tx, workspaceId, change.write));
         }
         pass.onProgress?.({ phase: 'keys', done: reached, total: pass.total });
       });
@@ -294,8 +300,8 @@ async function* pairChunks(
   }
 }
 
-/** Key rows written or deleted by pass 1 from which planner statistics may be taken again. */
-const ANALYZE_AFTER_KEYS = 10_000;
+/** Key rows (clients) written or deleted by pass 1 from which planner statistics may be taken again. */
+const ANALYZE_AFTER_ROWS = 2_000;
 
 /**
  * Duplicate records by id, kept from pass 1 up to a fixed number (the first ones read, never
@@ -334,56 +340,28 @@ class RecordCache {
   }
 }
 
-type KeyRow = { key: string; clientId: string };
-/** Keys to add and to delete, and the number of stored keys that stay. */
-type KeyChanges = { add: KeyRow[]; gone: KeyRow[]; kept: number };
+/** The clients whose stored keys must be written (an empty list: deleted), and the number that stay. */
+type KeyChanges = { write: ClientKeys[]; kept: number };
 
-/** What to write so that the stored keys of these clients are the keys of their records. */
+/** What to write so that the stored keys of these clients are the keys of their records, as sets. */
 function keyChanges(records: DuplicateRecord[], storedKeys: Map<string, string[]>): KeyChanges {
-  const change: KeyChanges = { add: [], gone: [], kept: 0 };
-  records.forEach((record) => {
+  const change: KeyChanges = { write: [], kept: 0 };
+  for (const record of records) {
     const stored = new Set(storedKeys.get(record.id));
-    const wanted = new Set(blockingKeys(record));
-    for (const key of wanted) if (!stored.has(key)) change.add.push({ key, clientId: record.id });
-    for (const key of stored) {
-      if (wanted.has(key)) change.kept += 1;
-      else change.gone.push({ key, clientId: record.id });
-    }
-  });
+    const wanted = hashedKeys(record);
+    const same = wanted.length === stored.size && wanted.every((key) => stored.has(key));
+    if (same) {
+      if (stored.size > 0) change.kept += 1;
+    } else change.write.push({ clientId: record.id, keys: wanted });
+  }
   return change;
-}
-
-async function writeKeyChanges(db: Executor, workspaceId: string, change: KeyChanges): Promise<void> {
-  const keys = (rows: KeyRow[]) =>
-    arrayParam(
-      rows.map((r) => r.key),
-      'text',
-    );
-  const clients = (rows: KeyRow[]) =>
-    arrayParam(
-      rows.map((r) => r.clientId),
-      'uuid',
-    );
-  if (change.gone.length > 0) {
-    await db.execute(sql`
-      delete from client_dup_keys k
-      using unnest(${keys(change.gone)}, ${clients(change.gone)}) as g(key, client_id)
-      where k.workspace_id = ${workspaceId}::uuid and k.key = g.key and k.client_id = g.client_id`);
-  }
-  if (change.add.length > 0) {
-    await db.execute(sql`
-      insert into client_dup_keys (workspace_id, key, client_id)
-      select ${workspaceId}::uuid, k.key, k.client_id
-      from unnest(${keys(change.add)}, ${clients(change.add)}) as k(key, client_id)
-      on conflict do nothing`);
-  }
 }
 
 /**
  * The candidate pairs `[a, b]` (a < b) whose smaller id is in `ids`, each once. Each distinct key
- * of the chunk's clients is looked up once in the primary key (workspace, key, client), reading at
- * most `maxBlockSize + 1` of its clients: a bigger block identifies nobody and is left out without
- * being read whole. The pairs are formed and deduplicated here.
+ * of the chunk's clients is looked up once in the GIN index on the key lists, reading at most
+ * `maxBlockSize + 1` of its clients' rows: a bigger block identifies nobody and is left out without
+ * its rows being read. The pairs are formed and deduplicated here.
  */
 async function chunkCandidates(
   db: Executor,
@@ -396,14 +374,14 @@ async function chunkCandidates(
     sql`
       select b.members
       from (
-        select distinct m.key from client_dup_keys m
+        select distinct u.key from client_dup_keys m cross join unnest(m.keys) as u(key)
         where m.workspace_id = ${workspaceId}::uuid and m.client_id = any(${arrayParam(ids, 'uuid')})
       ) d
       cross join lateral (
         select array_agg(s.client_id::text) as members, count(*) as n
         from (
           select k.client_id from client_dup_keys k
-          where k.workspace_id = ${workspaceId}::uuid and k.key = d.key
+          where k.keys @> array[d.key] and k.workspace_id = ${workspaceId}::uuid
           limit ${maxBlockSize + 1}
         ) s
       ) b
@@ -517,21 +495,17 @@ async function* recordChunks(db: Executor, workspaceId: string, size: number): A
         order by c.id limit ${size}`,
     );
     if (rows.length === 0) return;
-    const keys = await queryRows<{ client_id: string; key: string }>(
+    // As text: both drivers hand a bigint[] back differently (strings, bigints), text[] alike.
+    const keys = await queryRows<{ client_id: string; keys: string[] }>(
       db,
       sql`
-        select client_id::text as client_id, key from client_dup_keys
+        select client_id::text as client_id, keys::text[] as keys from client_dup_keys
         where workspace_id = ${workspaceId}::uuid and client_id = any(${arrayParam(
           rows.map((r) => r.id),
           'uuid',
         )})`,
     );
-    const stored = new Map<string, string[]>();
-    for (const { client_id, key } of keys) {
-      const list = stored.get(client_id);
-      if (list) list.push(key);
-      else stored.set(client_id, [key]);
-    }
+    const stored = new Map(keys.map((k) => [k.client_id, k.keys] as const));
     yield { rows, stored };
     after = rows[rows.length - 1]!.id;
     if (rows.length < size) return;

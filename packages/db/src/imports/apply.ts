@@ -7,7 +7,7 @@
  * identity: it is unique per workspace, so a row whose external id belongs to a client it is not
  * matched to is reported (`external_id_taken`), never written over that client.
  */
-import { randomUUID } from 'node:crypto';
+
 import {
   blockingKeys,
   type CustomValue,
@@ -26,7 +26,8 @@ import {
 } from '@cb/domain';
 import { type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../client.ts';
-import { findDuplicateMatches, writeDuplicateKeys } from '../duplicates/keys.ts';
+import { findDuplicateMatches, hashedKeys, keyListsParam, writeDuplicateKeys } from '../duplicates/keys.ts';
+import { uuidv7 } from '../ids.ts';
 import { queryRows } from '../raw.ts';
 import type { DuplicateMatchBy, ImportDuplicatePolicy } from '../schema/imports.ts';
 
@@ -595,7 +596,7 @@ export async function planClientChunk(
     }
     if (partial) plan.counts.partial++;
     if (!match) {
-      const pending: Pending = { id: randomUUID(), row: c.row, state };
+      const pending: Pending = { id: uuidv7(), row: c.row, state };
       file.add(pending);
       if (fuzzyOn) {
         const record = duplicateRecordOf(pending.id, state);
@@ -793,12 +794,12 @@ export async function writeClientChunk(
   }
   const phones = [
     ...created.flatMap((p) =>
-      p.state.phones.map((ph, position) => ({ id: randomUUID(), clientId: p.id, ...ph, position })),
+      p.state.phones.map((ph, position) => ({ id: uuidv7(), clientId: p.id, ...ph, position })),
     ),
     ...plan.updated.flatMap((u) => {
       u.addedPhones = u.state.phones
         .filter((ph) => !u.original.phones.some((o) => o.e164 === ph.e164))
-        .map((ph, i) => ({ id: randomUUID(), ...ph, position: u.original.phones.length + i }));
+        .map((ph, i) => ({ id: uuidv7(), ...ph, position: u.original.phones.length + i }));
       return u.addedPhones.map((ph) => ({ ...ph, clientId: u.id }));
     }),
   ];
@@ -828,12 +829,12 @@ export async function writeClientChunk(
   }
   const emails = [
     ...created.flatMap((p) =>
-      p.state.emails.map((e, position) => ({ id: randomUUID(), clientId: p.id, ...e, position })),
+      p.state.emails.map((e, position) => ({ id: uuidv7(), clientId: p.id, ...e, position })),
     ),
     ...plan.updated.flatMap((u) => {
       u.addedEmails = u.state.emails
         .filter((e) => !u.original.emails.some((o) => o.address === e.address))
-        .map((e, i) => ({ id: randomUUID(), ...e, position: u.original.emails.length + i }));
+        .map((e, i) => ({ id: uuidv7(), ...e, position: u.original.emails.length + i }));
       return u.addedEmails.map((e) => ({ ...e, clientId: u.id }));
     }),
   ];
@@ -984,27 +985,26 @@ export async function writeClientChunk(
 }
 
 /**
- * The blocking keys of clients just created: a plain set-based insert (new ids have no keys to
- * replace or collide with, unlike `writeDuplicateKeys`, which deletes first).
+ * The blocking keys of clients just created, a row per client: a plain set-based insert (new ids
+ * have no row to replace or collide with, unlike `writeDuplicateKeys`, which upserts).
  */
 async function insertDuplicateKeys(
   db: Executor,
   workspaceId: string,
   records: DuplicateRecord[],
 ): Promise<void> {
-  const keys: string[] = [];
-  const ids: string[] = [];
-  for (const record of records) {
-    for (const key of blockingKeys(record)) {
-      keys.push(key);
-      ids.push(record.id);
-    }
-  }
-  for (let i = 0; i < keys.length; i += 20_000) {
+  const rows = records
+    .map((record) => ({ id: record.id, keys: hashedKeys(record) }))
+    .filter((row) => row.keys.length > 0);
+  for (let i = 0; i < rows.length; i += 4_000) {
+    const part = rows.slice(i, i + 4_000);
     await db.execute(sql`
-      insert into client_dup_keys (workspace_id, key, client_id)
-      select ${workspaceId}::uuid, t.key, t.client_id
-      from unnest(${arr(keys.slice(i, i + 20_000), 'text')}, ${arr(ids.slice(i, i + 20_000), 'uuid')}) as t(key, client_id)`);
+      insert into client_dup_keys (client_id, workspace_id, keys)
+      select t.client_id, ${workspaceId}::uuid, t.keys::bigint[]
+      from unnest(${arr(
+        part.map((r) => r.id),
+        'uuid',
+      )}, ${keyListsParam(part.map((r) => r.keys))}) as t(client_id, keys)`);
   }
 }
 
