@@ -105,6 +105,23 @@ describe('GET /api/exports/clients', () => {
     });
   });
 
+  it('writes the created and updated times in the time zone asked for, UTC when none is', async () => {
+    const { items } = await owner.trpc.clients.list.query({ limit: 50 });
+    const created = new Date(items.find((c) => c.externalId === 'A-1')!.createdAt);
+    // Vladivostok keeps UTC+10 all year: the written minute is the stored instant ten hours on.
+    const minute = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
+    const read = async (query: string) => {
+      const response = await get(owner, `columns=externalId,createdAt&${query}`);
+      expect(response.status).toBe(200);
+      const { rows } = await readBack(new Uint8Array(await response.arrayBuffer()));
+      return rows.find((r) => r[0] === 'A-1')?.[1];
+    };
+    expect(await read(`timeZone=${encodeURIComponent('Asia/Vladivostok')}`)).toBe(
+      minute(new Date(created.getTime() + 10 * 3_600_000)),
+    );
+    expect(await read('lang=ru')).toBe(minute(created));
+  });
+
   it('writes Windows-1251 with ; that the importer detects and reads back', async () => {
     const response = await get(owner, 'encoding=cp1251&lang=en&columns=displayName,city');
     expect(response.headers.get('content-type')).toBe('text/csv; charset=windows-1251');
@@ -181,6 +198,8 @@ describe('GET /api/exports/clients', () => {
     [`filter=${encodeURIComponent(JSON.stringify({ colour: 'red' }))}`, 'filter'],
     [`sort=${encodeURIComponent(JSON.stringify({ field: 'salary', direction: 'asc' }))}`, 'sort.field'],
     [`viewId=${crypto.randomUUID()}&segmentId=${crypto.randomUUID()}`, 'segmentId'],
+    [`timeZone=${encodeURIComponent('+03:00')}`, 'timeZone'],
+    [`timeZone=${encodeURIComponent('Europe/Atlantis')}`, 'timeZone'],
   ])('refuses %s with 400 naming %s', async (query, field) => {
     const response = await get(owner, query);
     expect(response.status).toBe(400);

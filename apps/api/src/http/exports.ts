@@ -1,5 +1,6 @@
 import { PassThrough, Readable } from 'node:stream';
 import type { ExportSource } from '@cb/db';
+import { isTimeZoneName } from '@cb/domain';
 import { ExportAborted, type ExportRequest, exportClients, prepareExport } from '@cb/worker';
 import type { Hono } from 'hono';
 import { z } from 'zod';
@@ -18,6 +19,9 @@ const ZDelimiter = z.enum(['comma', 'semicolon']);
 const ZLang = z.enum(['ru', 'en']);
 const ZId = z.uuid();
 const ZQuery = z.string().max(200);
+const ZTimeZone = z
+  .string()
+  .refine(isTimeZoneName, 'Not a time zone name: give an IANA zone such as Europe/Moscow or UTC');
 
 const CONTENT_TYPES = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
@@ -49,8 +53,9 @@ function jsonParam<T>(issues: WireIssue[], field: string, schema: z.ZodType<T>, 
 }
 
 /**
- * The query string as an export request: `format`, `encoding`, `delimiter`, `lang`, `columns`, and
- * one source — `viewId`, `segmentId`, or `filter` / `sort` / `q` (nothing: the whole visible base).
+ * The query string as an export request: `format`, `encoding`, `delimiter`, `lang`, `columns`,
+ * `timeZone` (of the created / updated times; the web app sends the browser's), and one source —
+ * `viewId`, `segmentId`, or `filter` / `sort` / `q` (nothing: the whole visible base).
  */
 export function parseExportQuery(query: Record<string, string>): ExportRequest | WireIssue[] {
   const issues: WireIssue[] = [];
@@ -58,6 +63,7 @@ export function parseExportQuery(query: Record<string, string>): ExportRequest |
   const encoding = param(issues, 'encoding', ZEncoding.default('utf8'), query.encoding);
   const delimiter = param(issues, 'delimiter', ZDelimiter.optional(), query.delimiter);
   const lang = param(issues, 'lang', ZLang.default('ru'), query.lang);
+  const timeZone = param(issues, 'timeZone', ZTimeZone.optional(), query.timeZone);
   let columns: string[] | undefined;
   if (query.columns !== undefined) {
     columns = query.columns
@@ -99,6 +105,7 @@ export function parseExportQuery(query: Record<string, string>): ExportRequest |
     delimiter: delimiter === undefined ? undefined : delimiter === 'comma' ? ',' : ';',
     lang: lang!,
     columns,
+    timeZone,
   };
 }
 

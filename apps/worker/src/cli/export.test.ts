@@ -9,6 +9,7 @@ import {
   createDatabase,
   createList,
   type DatabaseHandle,
+  execute,
   listAudit,
   type MutationContext,
 } from '@cb/db';
@@ -17,7 +18,7 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from './common.ts';
-import { parseExportArgs } from './export.ts';
+import { machineTimeZone, parseExportArgs } from './export.ts';
 import { runCli } from './main.ts';
 
 /*
@@ -106,6 +107,8 @@ describe('parseExportArgs', () => {
     [['--out', 'x.csv', '--list', 'abc'], '--list'],
     [['--out', 'x.csv', '--view', randomUUID(), '--segment', randomUUID()], '--view'],
     [['--out', 'x.csv', '--colour', 'red'], 'export:'],
+    [['--out', 'x.csv', '--tz', '+03:00'], '--tz'],
+    [['--out', 'x.csv', '--tz', 'Europe/Atlantis'], '--tz'],
   ])('refuses %j naming %s', (args, option) => {
     expect(() => parseExportArgs(args)).toThrow(option);
   });
@@ -122,8 +125,12 @@ describe('parseExportArgs', () => {
         delimiter: undefined,
         lang: 'ru',
         columns: ['displayName', 'phones'],
+        timeZone: machineTimeZone(),
       },
     });
+    expect(parseExportArgs(['--out', 'x.csv', '--tz', 'Asia/Vladivostok']).request.timeZone).toBe(
+      'Asia/Vladivostok',
+    );
   });
 });
 
@@ -154,6 +161,40 @@ describe('pnpm cb export', () => {
       after: { format: 'csv', rows: 3, complete: true, source: { kind: 'all' } },
     });
     expect(audit?.requestId).toMatch(/^cli-export-/);
+  });
+
+  it('writes the created and updated times in the zone of --tz', async () => {
+    const run = capture(env);
+    const code = await runCli(
+      [
+        'export',
+        '--out',
+        'tz.csv',
+        '--columns',
+        'externalId,createdAt,updatedAt',
+        '--tz',
+        'Asia/Vladivostok',
+      ],
+      run.io,
+    );
+    expect(code).toBe(0);
+    const records = parse(await readFile(join(folder, 'tz.csv')), { bom: true }) as string[][];
+    const stored = await withDatabase(async (database) => {
+      const { rows } = await execute(
+        database,
+        `select created_at, updated_at from clients where workspace_id = $1 and external_id = 'C-1'`,
+        [ctx.workspaceId],
+      );
+      return rows[0] as { created_at: Date | string; updated_at: Date | string };
+    });
+    // Vladivostok keeps UTC+10 all year: each written minute is the stored instant ten hours on.
+    const local = (at: Date | string) =>
+      new Date(new Date(at).getTime() + 10 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+    expect(records.find((r) => r[0] === 'C-1')).toEqual([
+      'C-1',
+      local(stored.created_at),
+      local(stored.updated_at),
+    ]);
   });
 
   it('writes a static list to XLSX and Windows-1251 CSV', async () => {

@@ -5,7 +5,7 @@ import { rename, rm } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { DatabaseHandle, ExportSource, MutationContext } from '@cb/db';
-import { exportColumnKeys } from '@cb/domain';
+import { exportColumnKeys, isTimeZoneName } from '@cb/domain';
 import type { ExportLang } from '../export/columns.ts';
 import { type ExportRequest, exportClients, prepareExport } from '../export/export-clients.ts';
 import type { ExportDelimiter, ExportEncoding, ExportFormat } from '../export/writers.ts';
@@ -29,6 +29,8 @@ Options:
                        ${exportColumnKeys.join(', ')},
                        custom.<key> for a custom field
   --lang L             ru | en: headers and values (default ru)
+  --tz ZONE            IANA time zone of the created / updated times, e.g. Europe/Moscow
+                       (default: this machine's, ${machineTimeZone()})
   -h, --help           this text
 
 Exit code: 0 done, 1 failed, 2 bad usage.
@@ -45,6 +47,12 @@ function oneOf<T extends string>(option: string, value: string, allowed: readonl
     throw new CliError(`--${option}: "${value}" is not one of ${allowed.join(', ')}`);
   }
   return value as T;
+}
+
+/** The zone this machine's clock is set to, as an IANA name; UTC when it has none. */
+export function machineTimeZone(): string {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return zone && isTimeZoneName(zone) ? zone : 'UTC';
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -82,6 +90,12 @@ export function parseExportArgs(args: string[]): ExportCliOptions {
         ? ','
         : ';';
   const lang = oneOf<ExportLang>('lang', values.lang ?? 'ru', ['ru', 'en']);
+  const timeZone = values.tz ?? machineTimeZone();
+  if (!isTimeZoneName(timeZone)) {
+    throw new CliError(
+      `--tz: "${timeZone}" is not a time zone name (an IANA zone such as Europe/Moscow, or UTC)`,
+    );
+  }
   let columns: string[] | undefined;
   if (values.columns !== undefined) {
     columns = values.columns
@@ -100,6 +114,7 @@ export function parseExportArgs(args: string[]): ExportCliOptions {
       delimiter: delimiter as ExportDelimiter | undefined,
       lang,
       columns,
+      timeZone,
     },
   };
 }
@@ -120,6 +135,7 @@ function parse(args: string[]) {
       delimiter: { type: 'string' },
       columns: { type: 'string' },
       lang: { type: 'string' },
+      tz: { type: 'string' },
     },
   });
 }

@@ -39,6 +39,11 @@ export type ExportRequest = {
   lang: ExportLang;
   /** Column keys; absent: a view's columns, or the default set. */
   columns?: readonly string[] | undefined;
+  /**
+   * IANA zone the created / updated times are written in: the reader's (the browser's, the
+   * operator's machine). Absent: `ExportRunOptions.timeZone`, else UTC.
+   */
+  timeZone?: string | undefined;
 };
 
 /** An export ready to stream: the source looked up, the columns known. */
@@ -153,6 +158,7 @@ export async function exportClients(
         encoding: request.format === 'csv' ? request.encoding : null,
         columns: columns.map((c) => c.key),
         source: auditSource(request.source, selection),
+        timeZone: request.timeZone ?? options.timeZone ?? 'UTC',
         rows,
         complete,
       },
@@ -164,7 +170,8 @@ export async function exportClients(
   try {
     sink.start();
     await drained(out);
-    for await (const page of readExportPages(db, scope, selection, options)) {
+    const timeZone = request.timeZone ?? options.timeZone;
+    for await (const page of readExportPages(db, scope, selection, { ...options, timeZone })) {
       sink.writeRows(page);
       rows += page.length;
       options.onProgress?.(rows);

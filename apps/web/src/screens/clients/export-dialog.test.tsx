@@ -63,6 +63,18 @@ describe('exportUrl', () => {
     });
     expect(query(url)).toEqual({ format: 'xlsx', columns: 'displayName', lang: 'en', segmentId: SEGMENT });
   });
+
+  it('passes the time zone of the created / updated times', () => {
+    const url = exportUrl({
+      format: 'csv',
+      encoding: 'utf8',
+      columns: ['createdAt'],
+      lang: 'ru',
+      source: { kind: 'segment', segmentId: SEGMENT },
+      timeZone: 'Asia/Vladivostok',
+    });
+    expect(query(url)).toMatchObject({ columns: 'createdAt', timeZone: 'Asia/Vladivostok' });
+  });
 });
 
 describe('export dialog', () => {
@@ -78,6 +90,8 @@ describe('export dialog', () => {
       encoding: 'utf8',
       columns: 'displayName,phones,emails,city,tags,stage,temperature,createdAt',
       lang: 'ru',
+      // Times in the zone the browser shows them in.
+      timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
       segmentId: SEGMENT,
     });
     expect(link().hasAttribute('download')).toBe(true);
@@ -99,6 +113,7 @@ describe('export dialog', () => {
       format: 'xlsx',
       columns: 'inn,externalId',
       lang: 'ru',
+      timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
       segmentId: SEGMENT,
     });
 

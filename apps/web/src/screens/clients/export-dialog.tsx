@@ -37,7 +37,14 @@ export type ExportRequest = {
   columns: readonly ExportColumnKey[];
   lang: Locale;
   source: ExportSource;
+  /** The IANA zone the created / updated times are written in: the browser's. */
+  timeZone?: string;
 };
+
+/** The zone this browser shows times in (`Europe/Moscow`); undefined when it does not say. */
+export function browserTimeZone(): string | undefined {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || undefined;
+}
 
 /**
  * The address of `GET /api/exports/clients` for a request. The encoding applies to CSV only (an XLSX
@@ -52,6 +59,7 @@ export function exportUrl(request: ExportRequest): string {
   }
   params.set('columns', exportColumnKeys.filter((c) => request.columns.includes(c)).join(','));
   params.set('lang', request.lang);
+  if (request.timeZone) params.set('timeZone', request.timeZone);
   const source = request.source;
   switch (source.kind) {
     case 'segment':
@@ -99,7 +107,7 @@ export function ExportDialog({ source, onClose }: { source: ExportSource; onClos
   const [format, setFormat] = useState<ExportFormat>('csv');
   const [encoding, setEncoding] = useState<ExportEncoding>('utf8');
   const [delimiter, setDelimiter] = useState<ExportDelimiter>(null);
-  const url = exportUrl({ format, encoding, delimiter, columns, lang, source });
+  const url = exportUrl({ format, encoding, delimiter, columns, lang, source, timeZone: browserTimeZone() });
   const scope =
     source.kind === 'segment'
       ? t('export.scopeSegment')
