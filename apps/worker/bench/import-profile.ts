@@ -187,6 +187,27 @@ async function serverCpu(handle: DatabaseHandle): Promise<Map<number, number>> {
   return out;
 }
 
+/**
+ * The server's write-ahead log and buffer traffic so far (cluster-wide: read on an otherwise idle
+ * server): WAL bytes and full-page images, checkpoints, and buffers the backends had to write out
+ * themselves to make room (a sign that the working set outgrows `shared_buffers`).
+ */
+async function serverWrites(handle: DatabaseHandle): Promise<Record<string, number> | null> {
+  if (!handle.pool) return null;
+  const { rows } = await handle.pool.query<Record<string, string>>(
+    `select w.wal_bytes, w.wal_fpi, b.checkpoints_timed + b.checkpoints_req as checkpoints, b.buffers_backend,
+       current_setting('shared_buffers') as shared_buffers
+     from pg_stat_wal w, pg_stat_bgwriter b`,
+  );
+  const r = rows[0]!;
+  return {
+    walBytes: Number(r.wal_bytes),
+    walFpi: Number(r.wal_fpi),
+    checkpoints: Number(r.checkpoints),
+    buffersBackend: Number(r.buffers_backend),
+  };
+}
+
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 async function profile(kind: string, path: string): Promise<void> {
@@ -211,6 +232,7 @@ async function profile(kind: string, path: string): Promise<void> {
       peak = Math.max(peak, process.memoryUsage().rss);
     }, 100);
     const serverBefore = await serverCpu(backend.handle);
+    const writesBefore = await serverWrites(backend.handle);
     const cpu = process.cpuUsage();
     const t0 = performance.now();
     const outcome = await runImport(backend.handle, registered.id, {
@@ -221,6 +243,7 @@ async function profile(kind: string, path: string): Promise<void> {
     const used = process.cpuUsage(cpu);
     let serverSeconds = 0;
     for (const [pid, s] of await serverCpu(backend.handle)) serverSeconds += s - (serverBefore.get(pid) ?? 0);
+    const writesAfter = await serverWrites(backend.handle);
     clearInterval(timer);
     peak = Math.max(peak, process.memoryUsage().rss);
     if (outcome.status !== 'completed' || !outcome.import) throw new Error(`import ${outcome.status}`);
@@ -230,6 +253,12 @@ async function profile(kind: string, path: string): Promise<void> {
     console.log(
       `\n[${kind}] ${fmt(c.rowsDone)} rows (${fmt(c.created)} created, ${fmt(c.updated)} updated, ${fmt(c.duplicates)} duplicates, ${fmt(c.invalid)} invalid) in ${seconds.toFixed(1)} s wall: ${fmt(c.rowsDone / seconds)} rows/s; process CPU ${cpuSeconds.toFixed(1)} s: ${fmt(c.rowsDone / cpuSeconds)} rows per process CPU-s${backend.handle.pool ? `; server CPU ${serverSeconds.toFixed(1)} s, ${fmt(c.rowsDone / (cpuSeconds + serverSeconds))} rows per CPU-s (process + server)` : ''}; SQL ${(sqlMs / 1000).toFixed(1)} s; peak RSS ${fmt(peak / 1024 / 1024)} MB (${fmt(rssAtStart / 1024 / 1024)} MB when the run started)`,
     );
+    if (writesBefore && writesAfter) {
+      const d = (k: string) => writesAfter[k]! - writesBefore[k]!;
+      console.log(
+        `[${kind}] server writes: WAL ${fmt(d('walBytes') / 1024 / 1024)} MB (${fmt(d('walBytes') / c.rowsDone)} bytes per row, ${fmt(d('walFpi'))} full-page images), ${fmt(d('checkpoints'))} checkpoints, ${fmt(d('buffersBackend'))} buffers written out by the backends themselves`,
+      );
+    }
     const top = [...stats.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, env.CB_PROFILE_TOP);
     for (const [label, s] of top) {
       console.log(

@@ -21,6 +21,7 @@ import {
   type ImportRow,
   loadClientChunkContext,
   newPurchasePlanState,
+  openImportChunk,
   type PlannedRow,
   type PurchasePlanCounts,
   type PurchasePlannedRow,
@@ -107,7 +108,7 @@ export async function runImport(
       if (options.signal?.aborted || lost) break;
       const last = chunk.at(-1)!;
       await db.transaction(async (tx) => {
-        if (!(await heartbeatImport(tx, importId, runToken))) throw new ImportFencedError(importId);
+        if (!(await openImportChunk(tx, importId, runToken))) throw new ImportFencedError(importId);
         const counts = await applier.apply(tx, chunk, prepared);
         await commitImportChunk(tx, importId, runToken, {
           counts,

@@ -113,6 +113,18 @@ export function importCounts(counts: ImportCounts): Required<ImportCounts> {
   return { ...counts, purchases: counts.purchases ?? 0 };
 }
 
+/**
+ * Opens a chunk's transaction: fences it by the run token (false: another run took the import
+ * over) and lets its commit return before the WAL reaches the disk. That is safe here and only
+ * here: the chunk's rows and the checkpoint past them commit together, so a crash of the database
+ * can lose at most the last chunks whole, checkpoint included, and the run that takes over reads
+ * them again: no row lost, none doubled. It saves a disk flush per chunk.
+ */
+export async function openImportChunk(db: Executor, importId: string, runToken: string): Promise<boolean> {
+  await db.execute(sql`set local synchronous_commit = off`);
+  return heartbeatImport(db, importId, runToken);
+}
+
 /** Keeps the claim alive while a chunk is slow (a big XLSX sheet being spooled). False: lost it. */
 export async function heartbeatImport(db: Executor, importId: string, runToken: string): Promise<boolean> {
   const rows = await queryRows<{ id: string }>(
