@@ -1,13 +1,16 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import {
   claimImport,
+  convertClientRows,
   createClient,
   createImport,
   execute,
   type ImportDuplicatePolicy,
   iterateImportErrors,
+  loadClientChunkContext,
   type MutationContext,
   setImportMapping,
   startImport,
@@ -19,6 +22,7 @@ import { openTestDatabase, seedWorkspace, type TestDatabase } from '@cb/db/testi
 import { suggestPurchaseMapping } from '@cb/domain';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConversionThread } from './converter.ts';
 import { registerImport } from './inspect.ts';
 import { dryRunImport, ImportRefusedError, runImport } from './run.ts';
 import { encodeWindows1251 } from './test-support.ts';
@@ -366,6 +370,60 @@ function bigCsv(rows: number, prefix = 'R') {
   }
   return csv(...lines);
 }
+
+describe('conversion on a second thread', () => {
+  it('stores what conversion on this thread stores: clients, contacts, errors and counts', async () => {
+    const lines = [
+      ...bigCsv(120, 'T').trim().split('\n').slice(1),
+      'T900;Петрова Анна Сергеевна;8 (916) 000-11-22;ANNA@Example.RU;Казань;31.02.1990',
+      'T901;;12-34;broken@;Омск;',
+      'T902;=cmd|calc;+7 916 000 11 22;;Тула;01.01.1985',
+    ];
+    const runWith = async (conversionThreadMinBytes: number) => {
+      const ctx = await workspace();
+      const row = await register(ctx, csv(...lines));
+      const started = await startImport(handle.db, ctx, row.id, {
+        matchBy: ['externalId', 'phone'],
+        action: 'skip',
+      });
+      expect(started.ok).toBe(true);
+      const outcome = await runImport(handle, row.id, {
+        tempDir: dir,
+        chunkRows: 25,
+        now: () => NOW,
+        conversionThreadMinBytes,
+      });
+      expect(outcome.status).toBe('completed');
+      const clients = (await clientsOf(ctx.workspaceId)).map(({ id: _id, source_batch_id: _b, ...c }) => c);
+      const errors = (await errorsOf(row.id)).map(({ id: _e, importId: _i, ...e }) => e);
+      return { counts: outcome.import!.counts, clients, errors };
+    };
+    const threaded = await runWith(0);
+    const inline = await runWith(Number.MAX_SAFE_INTEGER);
+    // The 120 generated rows, and three refused whole (partial rows are off): a 31 February, no
+    // name, a name that is a formula.
+    expect(threaded.counts).toEqual({ rowsDone: 123, created: 120, updated: 0, duplicates: 0, invalid: 3 });
+    expect(threaded.clients).toHaveLength(120);
+    expect(new Set(threaded.errors.map((e) => e.row))).toEqual(new Set([122, 123, 124]));
+    expect(threaded).toEqual(inline);
+  });
+
+  it('runs on another thread, and reports a failure of the thread', async () => {
+    const ctx = await workspace();
+    const row = await register(ctx, csv('X1;Иванов Иван;+7 916 123-45-67;;Москва;'));
+    const chunkCtx = await loadClientChunkContext(handle.db, row, NOW);
+    const thread = new ConversionThread(chunkCtx);
+    try {
+      const rows = [{ rowNumber: 1, cells: ['X1', 'Иванов Иван', '+7 916 123-45-67', '', 'Москва', ''] }];
+      expect(await thread.convert(rows)).toEqual(convertClientRows(chunkCtx, rows));
+      expect(thread.lastThreadId).not.toBe(threadId);
+      expect(thread.lastThreadId).toBeGreaterThan(0);
+    } finally {
+      await thread.close();
+    }
+    await expect(thread.convert([])).rejects.toThrow(/closed/);
+  });
+});
 
 describe('resume', () => {
   it('a run stopped after some chunks resumes with no row lost and none doubled', async () => {

@@ -18,9 +18,7 @@ import {
   type ImportIssue,
   matchKey,
   type NormalizeClientContext,
-  type NormalizedClient,
   personDisplayName,
-  rowToClientInput,
   type SourceChannel,
   scorePair,
 } from '@cb/domain';
@@ -30,9 +28,20 @@ import { findDuplicateMatches, hashedKeys, keyListsParam, writeDuplicateKeys } f
 import { uuidv7 } from '../ids.ts';
 import { queryRows } from '../raw.ts';
 import type { DuplicateMatchBy, ImportDuplicatePolicy } from '../schema/imports.ts';
+import {
+  type ConvertedClientRow,
+  convertClientRows,
+  type ImportClientState,
+  type ImportFileRow,
+} from './convert.ts';
 
-/** One row of a file as read: its number as the user sees it (the line) and its cells. */
-export type ImportFileRow = { rowNumber: number; cells: string[] };
+export {
+  type ConvertContext,
+  type ConvertedClientRow,
+  convertClientRows,
+  type ImportClientState,
+  type ImportFileRow,
+} from './convert.ts';
 
 export type ClientChunkContext = {
   workspaceId: string;
@@ -49,27 +58,6 @@ export type ClientChunkContext = {
 };
 
 export type RowAction = 'create' | 'update' | 'duplicate' | 'invalid';
-
-/** A client as it is (or would be) stored: what the preview shows. */
-export type ImportClientState = {
-  kind: 'person' | 'company';
-  displayName: string;
-  matchKey: string;
-  lastName: string | null;
-  firstName: string | null;
-  patronymic: string | null;
-  birthday: string | null;
-  legalName: string | null;
-  inn: string | null;
-  kpp: string | null;
-  city: string | null;
-  address: string | null;
-  tags: string[];
-  custom: Record<string, CustomValue>;
-  externalId: string | null;
-  phones: { e164: string; raw: string; type: string }[];
-  emails: { address: string; type: string }[];
-};
 
 export type PlannedRow = {
   row: number;
@@ -145,30 +133,6 @@ export type ChunkPlan = {
   created: Pending[];
   updated: Stored[];
 };
-
-function stateOf(client: NormalizedClient): ImportClientState {
-  const person = client.kind === 'person' ? client : null;
-  const company = client.kind === 'company' ? client : null;
-  return {
-    kind: client.kind,
-    displayName: client.displayName,
-    matchKey: client.matchKey,
-    lastName: person?.lastName ?? null,
-    firstName: person?.firstName ?? null,
-    patronymic: person?.patronymic ?? null,
-    birthday: person?.birthday ?? null,
-    legalName: company?.legalName ?? null,
-    inn: company?.inn ?? null,
-    kpp: company?.kpp ?? null,
-    city: client.city,
-    address: client.address,
-    tags: client.tags,
-    custom: client.custom,
-    externalId: client.externalId,
-    phones: client.phones.map((p) => ({ e164: p.e164, raw: p.national || p.e164, type: p.type })),
-    emails: client.emails.map((e) => ({ address: e.address, type: e.type })),
-  };
-}
 
 export function duplicateRecordOf(id: string, s: ImportClientState): DuplicateRecord {
   const postcode = s.custom.postcode;
@@ -449,26 +413,6 @@ function externalIdColumn(mapping: readonly ImportColumn[]): ImportColumn | unde
 }
 
 /** A row of a chunk converted to a client state (or its issues), before any matching. */
-export type ConvertedClientRow = { row: number; issues: ImportIssue[]; state: ImportClientState | null };
-
-/**
- * Converts the rows of a chunk (`rowToClientInput`): pure CPU work, no database, so a runner may
- * do it for the next chunk while the current one is being written.
- */
-export function convertClientRows(
-  ctx: ClientChunkContext,
-  rows: readonly ImportFileRow[],
-): ConvertedClientRow[] {
-  return rows.map((r) => {
-    const result = rowToClientInput(r.cells, ctx.mapping, {
-      rowNumber: r.rowNumber,
-      context: ctx.normalize,
-      allowPartialRows: ctx.allowPartialRows,
-    });
-    return { row: r.rowNumber, issues: result.issues, state: result.client ? stateOf(result.client) : null };
-  });
-}
-
 /**
  * Plans one chunk: converts each row (`convertClientRows`, unless given already converted), matches
  * it per the policy against the base and the file, and decides create / update / duplicate /
