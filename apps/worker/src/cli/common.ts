@@ -1,5 +1,6 @@
+import { userInfo } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
-import { createDatabase, type DatabaseHandle, listAllWorkspaces } from '@cb/db';
+import { type Actor, createDatabase, type DatabaseHandle, listAllWorkspaces } from '@cb/db';
 
 /** A refusal to show the operator: one line, no stack, exit code 2 (bad usage) or 1 (failed). */
 export class CliError extends Error {
@@ -17,6 +18,20 @@ export type CliIo = {
   stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   env: Record<string, string | undefined>;
 };
+
+/**
+ * Who runs the command, for the audit log: an operator, by `CB_OPERATOR` (a shared login such as
+ * root can say who sits at it) or else the login on this machine.
+ */
+export function operatorActor(env: CliIo['env']): Extract<Actor, { kind: 'operator' }> {
+  let login: string | null = null;
+  try {
+    login = userInfo().username || null;
+  } catch {
+    // No user database entry (a container's numeric user): the audit row names nobody.
+  }
+  return { kind: 'operator', id: null, name: env.CB_OPERATOR?.trim().slice(0, 100) || login };
+}
 
 /** A path as the operator typed it: relative to where `pnpm cb` was run (pnpm sets INIT_CWD). */
 export function userPath(path: string, env: CliIo['env']): string {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import {
@@ -135,7 +135,7 @@ describe('parseExportArgs', () => {
 });
 
 describe('pnpm cb export', () => {
-  it('writes the whole base to a UTF-8 CSV, reports progress, and audits it as the system', async () => {
+  it('writes the whole base to a UTF-8 CSV, reports progress, and audits it as the operator', async () => {
     const run = capture(env);
     const code = await runCli(
       ['export', '--out', 'all.csv', '--columns', 'externalId,displayName,phones'],
@@ -155,16 +155,18 @@ describe('pnpm cb export', () => {
       const { items } = await listAudit(database.db, { workspaceId: ctx.workspaceId, entity: 'client' });
       return items.find((row) => row.action === 'clients.export');
     });
+    // The operator has no account: their login on this machine names them.
     expect(audit).toMatchObject({
-      actorKind: 'system',
+      actorKind: 'operator',
       actorId: null,
+      actorName: userInfo().username,
       after: { format: 'csv', rows: 3, complete: true, source: { kind: 'all' } },
     });
     expect(audit?.requestId).toMatch(/^cli-export-/);
   });
 
-  it('writes the created and updated times in the zone of --tz', async () => {
-    const run = capture(env);
+  it('writes the created and updated times in the zone of --tz, audited as the operator CB_OPERATOR names', async () => {
+    const run = capture({ ...env, CB_OPERATOR: ' Мария Петрова ' });
     const code = await runCli(
       [
         'export',
@@ -195,6 +197,15 @@ describe('pnpm cb export', () => {
       local(stored.created_at),
       local(stored.updated_at),
     ]);
+    const audit = await withDatabase(async (database) => {
+      const { items } = await listAudit(database.db, { workspaceId: ctx.workspaceId, entity: 'client' });
+      return items.find((row) => row.action === 'clients.export');
+    });
+    expect(audit).toMatchObject({
+      actorKind: 'operator',
+      actorName: 'Мария Петрова',
+      after: { timeZone: 'Asia/Vladivostok' },
+    });
   });
 
   it('writes a static list to XLSX and Windows-1251 CSV', async () => {

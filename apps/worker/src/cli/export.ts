@@ -2,14 +2,21 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
-import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { DatabaseHandle, ExportSource, MutationContext } from '@cb/db';
 import { exportColumnKeys, isTimeZoneName } from '@cb/domain';
 import type { ExportLang } from '../export/columns.ts';
 import { type ExportRequest, exportClients, prepareExport } from '../export/export-clients.ts';
 import type { ExportDelimiter, ExportEncoding, ExportFormat } from '../export/writers.ts';
-import { CliError, type CliIo, openCliDatabase, progressBar, resolveWorkspace, userPath } from './common.ts';
+import {
+  CliError,
+  type CliIo,
+  openCliDatabase,
+  operatorActor,
+  progressBar,
+  resolveWorkspace,
+  userPath,
+} from './common.ts';
 
 export const usage = `Usage: pnpm cb export --out FILE [options]
 
@@ -150,15 +157,6 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
 }
 
-/** The operator's name for the audit row: the CLI acts as the system, on someone's behalf. */
-function operatorName(): string | null {
-  try {
-    return userInfo().username;
-  } catch {
-    return null;
-  }
-}
-
 async function exportToFile(database: DatabaseHandle, options: ExportCliOptions, io: CliIo): Promise<number> {
   const workspace = await resolveWorkspace(database, options.workspace);
   const prepared = await prepareExport(database.db, { workspaceId: workspace.id }, options.request);
@@ -170,12 +168,11 @@ async function exportToFile(database: DatabaseHandle, options: ExportCliOptions,
     }
     throw new CliError(`--${refusal.field}: ${refusal.message}`);
   }
-  // Audited as the system (the CLI has no signed-in user); the operator's login goes in the request id.
-  const operator = operatorName();
+  // Audited as the operator at the command line (no account to sign in with).
   const ctx: MutationContext = {
     workspaceId: workspace.id,
-    actor: { kind: 'system', id: null },
-    requestId: `cli-export-${operator ? `${operator}-` : ''}${randomUUID()}`,
+    actor: operatorActor(io.env),
+    requestId: `cli-export-${randomUUID()}`,
   };
   const path = userPath(options.out, io.env);
   // Written beside the target and renamed at the end: a failed export never leaves a cut file

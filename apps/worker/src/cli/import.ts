@@ -27,7 +27,15 @@ import { ImportReadError } from '../import/errors.ts';
 import { registerImport } from '../import/inspect.ts';
 import { dryRunImport, runImport } from '../import/run.ts';
 import { removeSpooledFile } from '../import/spool.ts';
-import { CliError, type CliIo, openCliDatabase, progressBar, resolveWorkspace, userPath } from './common.ts';
+import {
+  CliError,
+  type CliIo,
+  openCliDatabase,
+  operatorActor,
+  progressBar,
+  resolveWorkspace,
+  userPath,
+} from './common.ts';
 
 export const usage = `Usage: pnpm cb import FILE [options]
 
@@ -197,7 +205,7 @@ async function importFile(database: DatabaseHandle, path: string, options: Impor
   const workspace = await resolveWorkspace(database, options.workspace);
   const ctx: MutationContext = {
     workspaceId: workspace.id,
-    actor: { kind: 'system', id: null },
+    actor: operatorActor(io.env),
     requestId: `cli-import-${randomUUID()}`,
   };
   const fileName = basename(path);

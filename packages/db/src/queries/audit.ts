@@ -24,6 +24,7 @@ export async function writeAudits(db: Executor, ctx: MutationContext, entries: A
       workspaceId: ctx.workspaceId,
       actorId: ctx.actor.id,
       actorKind: ctx.actor.kind,
+      actorName: ctx.actor.kind === 'operator' ? ctx.actor.name : null,
       action: entry.action,
       entity: entry.entity,
       entityId: entry.entityId,

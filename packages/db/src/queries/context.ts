@@ -2,7 +2,9 @@
 export type Actor =
   | { kind: 'user'; id: string }
   | { kind: 'api_token'; id: string }
-  | { kind: 'system'; id: null };
+  | { kind: 'system'; id: null }
+  /** Someone at the server's command line (`pnpm cb`): no account, their login on the machine. */
+  | { kind: 'operator'; id: null; name: string | null };
 
 export type MutationContext = {
   workspaceId: string;

@@ -7,9 +7,11 @@ export const auditLog = pgTable(
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     workspaceId: workspaceId(),
-    /** A user id, or null for the system (worker, import). */
+    /** A user id, or null for the system (worker, import) and operators. */
     actorId: uuid('actor_id'),
-    actorKind: text('actor_kind').$type<'user' | 'api_token' | 'system'>().notNull(),
+    actorKind: text('actor_kind').$type<'user' | 'api_token' | 'system' | 'operator'>().notNull(),
+    /** An operator's login on the server (`pnpm cb`), who has no account to point to. */
+    actorName: text('actor_name'),
     action: text('action').notNull(),
     entity: text('entity').notNull(),
     entityId: text('entity_id'),

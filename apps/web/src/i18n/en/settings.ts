@@ -258,6 +258,8 @@ export default {
     hide: 'Hide',
     end: 'That is every entry.',
     system: 'System',
+    operator: 'Server operator (command line)',
+    operatorNamed: 'Operator {{name}} (command line)',
     viaToken: 'API token {{name}}',
     formerMember: 'Former member ({{id}})',
     recordHistory: 'record history',

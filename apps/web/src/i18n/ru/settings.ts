@@ -255,6 +255,8 @@ export default {
     hide: 'Скрыть',
     end: 'Это все записи.',
     system: 'Система',
+    operator: 'Оператор сервера (командная строка)',
+    operatorNamed: 'Оператор {{name}} (командная строка)',
     viaToken: 'API-токен {{name}}',
     formerMember: 'Бывший участник ({{id}})',
     recordHistory: 'история записи',

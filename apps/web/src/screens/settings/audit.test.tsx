@@ -49,6 +49,7 @@ function row(id: number, overrides: Record<string, unknown> = {}) {
     workspaceId: 'w',
     actorId: ME,
     actorKind: 'user',
+    actorName: null,
     action: 'client.update',
     entity: 'client',
     entityId: '11111111-2222-4333-8444-555555555555',
@@ -123,6 +124,12 @@ describe('audit log tab', () => {
           before: null,
           after: null,
         }),
+        row(5, {
+          actorKind: 'operator',
+          actorId: null,
+          actorName: 'Мария Петрова',
+          action: 'clients.export',
+        }),
       ],
       nextCursor: null,
     });
@@ -133,6 +140,10 @@ describe('audit log tab', () => {
     expect(within(rows[1] as HTMLElement).getByText('Система')).toBeTruthy();
     // an action the screen has no words for is shown as it is
     expect(within(rows[1] as HTMLElement).getByText('mystery.thing')).toBeTruthy();
+    // an export from the server's command line names the operator, who has no account
+    expect(
+      within(rows[2] as HTMLElement).getByText('Оператор Мария Петрова (командная строка)'),
+    ).toBeTruthy();
 
     await user.click(within(rows[0] as HTMLElement).getByRole('button', { name: 'Показать' }));
     const changes = screen.getByRole('table', { name: 'Изменённые значения' });

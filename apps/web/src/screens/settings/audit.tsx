@@ -202,7 +202,9 @@ function AuditLine({
   const words = { yes: t('common:yes'), no: t('common:no'), empty: t('common:none') };
 
   let who: string;
-  if (row.actorKind === 'system' || !row.actorId) who = t('audit.system');
+  if (row.actorKind === 'operator')
+    who = row.actorName ? t('audit.operatorNamed', { name: row.actorName }) : t('audit.operator');
+  else if (row.actorKind === 'system' || !row.actorId) who = t('audit.system');
   else if (row.actorKind === 'api_token')
     who = t('audit.viaToken', { name: tokenName.get(row.actorId) ?? row.actorId.slice(0, 8) });
   else who = memberName.get(row.actorId) ?? t('audit.formerMember', { id: row.actorId.slice(0, 8) });
