@@ -25,8 +25,9 @@ export class ConversionThread {
   constructor(private readonly ctx: ClientChunkContext) {
     // A JavaScript entry that loads the TypeScript body through tsx, under tsx or vitest alike.
     this.worker = new Worker(new URL('./convert-thread.mjs', import.meta.url), {
-      // A chunk in conversion needs a few megabytes: a small heap keeps the thread's memory small.
-      resourceLimits: { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 8 },
+      // A small young generation keeps the thread's memory small (a chunk's garbage is collected
+      // often); the old one may grow as far as this process's own, for chunks of huge rows.
+      resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 2048 },
     });
     // Never keeps the process alive by itself; `close` ends it.
     this.worker.unref();

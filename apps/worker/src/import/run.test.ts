@@ -408,6 +408,23 @@ describe('conversion on a second thread', () => {
     expect(threaded).toEqual(inline);
   });
 
+  it('takes chunks of rows near the size limit (a 900 kB cell each): reported, not a dead thread', async () => {
+    const ctx = await workspace();
+    const big = 'ы'.repeat(450_000);
+    const lines = Array.from({ length: 12 }, (_, i) => `H${i};Иванов Иван;;;${big};`);
+    const row = await register(ctx, csv(...lines));
+    const started = await startImport(handle.db, ctx, row.id, { matchBy: ['externalId'], action: 'skip' });
+    expect(started.ok).toBe(true);
+    const outcome = await runImport(handle, row.id, {
+      tempDir: dir,
+      now: () => NOW,
+      conversionThreadMinBytes: 0,
+    });
+    expect(outcome.status).toBe('completed');
+    expect(outcome.import?.counts).toMatchObject({ rowsDone: 12, created: 0, invalid: 12 });
+    expect((await errorsOf(row.id)).every((e) => e.code === 'cell_too_long')).toBe(true);
+  });
+
   it('runs on another thread, and reports a failure of the thread', async () => {
     const ctx = await workspace();
     const row = await register(ctx, csv('X1;Иванов Иван;+7 916 123-45-67;;Москва;'));
