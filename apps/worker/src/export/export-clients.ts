@@ -41,7 +41,7 @@ export type ExportRequest = {
   columns?: readonly string[] | undefined;
   /**
    * IANA zone the created / updated times are written in: the reader's (the browser's, the
-   * operator's machine). Absent: `ExportRunOptions.timeZone`, else UTC.
+   * operator's machine). Absent: UTC.
    */
   timeZone?: string | undefined;
 };
@@ -85,8 +85,6 @@ export async function prepareExport(
 export type ExportRunOptions = {
   /** Rows read per statement (default 2,000). */
   pageSize?: number | undefined;
-  /** IANA zone for created / updated instants (default UTC). */
-  timeZone?: string | undefined;
   /** The workspace's phone region, for a search source (default RU). */
   region?: string | undefined;
   /** Called after each page with the rows written so far. */
@@ -158,7 +156,7 @@ export async function exportClients(
         encoding: request.format === 'csv' ? request.encoding : null,
         columns: columns.map((c) => c.key),
         source: auditSource(request.source, selection),
-        timeZone: request.timeZone ?? options.timeZone ?? 'UTC',
+        timeZone: request.timeZone ?? 'UTC',
         rows,
         complete,
       },
@@ -170,8 +168,10 @@ export async function exportClients(
   try {
     sink.start();
     await drained(out);
-    const timeZone = request.timeZone ?? options.timeZone;
-    for await (const page of readExportPages(db, scope, selection, { ...options, timeZone })) {
+    for await (const page of readExportPages(db, scope, selection, {
+      ...options,
+      timeZone: request.timeZone,
+    })) {
       sink.writeRows(page);
       rows += page.length;
       options.onProgress?.(rows);

@@ -94,6 +94,30 @@ export async function storeClientKeys(
 }
 
 /**
+ * The blocking keys of clients just created, a row per client: a plain set-based insert (new ids
+ * have no row to replace or collide with, unlike `writeDuplicateKeys`, which upserts).
+ */
+export async function insertDuplicateKeys(
+  db: Executor,
+  workspaceId: string,
+  records: DuplicateRecord[],
+): Promise<void> {
+  const rows = records
+    .map((record) => ({ id: record.id, keys: hashedKeys(record) }))
+    .filter((row) => row.keys.length > 0);
+  for (let i = 0; i < rows.length; i += 4_000) {
+    const part = rows.slice(i, i + 4_000);
+    await db.execute(sql`
+      insert into client_dup_keys (client_id, workspace_id, keys)
+      select t.client_id, ${workspaceId}::uuid, t.keys::bigint[]
+      from unnest(${arrayParam(
+        part.map((r) => r.id),
+        'uuid',
+      )}, ${keyListsParam(part.map((r) => r.keys))}) as t(client_id, keys)`);
+  }
+}
+
+/**
  * Replaces the blocking keys of the given clients with the keys of these records, set-based (see
  * `storeClientKeys`). Call it in the transaction that writes the clients, so keys never describe a
  * record that is not stored. Returns the number of keys the records have.

@@ -24,7 +24,7 @@ import {
 } from '@cb/domain';
 import { type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../client.ts';
-import { findDuplicateMatches, hashedKeys, keyListsParam, writeDuplicateKeys } from '../duplicates/keys.ts';
+import { findDuplicateMatches, insertDuplicateKeys, writeDuplicateKeys } from '../duplicates/keys.ts';
 import { uuidv7 } from '../ids.ts';
 import { queryRows } from '../raw.ts';
 import type { DuplicateMatchBy, ImportDuplicatePolicy } from '../schema/imports.ts';
@@ -926,30 +926,6 @@ export async function writeClientChunk(
   }
   await writeImportErrors(db, ctx.importId, planErrors(plan), false);
   return [...created.map((p) => p.id), ...updated.map((u) => u.id)];
-}
-
-/**
- * The blocking keys of clients just created, a row per client: a plain set-based insert (new ids
- * have no row to replace or collide with, unlike `writeDuplicateKeys`, which upserts).
- */
-async function insertDuplicateKeys(
-  db: Executor,
-  workspaceId: string,
-  records: DuplicateRecord[],
-): Promise<void> {
-  const rows = records
-    .map((record) => ({ id: record.id, keys: hashedKeys(record) }))
-    .filter((row) => row.keys.length > 0);
-  for (let i = 0; i < rows.length; i += 4_000) {
-    const part = rows.slice(i, i + 4_000);
-    await db.execute(sql`
-      insert into client_dup_keys (client_id, workspace_id, keys)
-      select t.client_id, ${workspaceId}::uuid, t.keys::bigint[]
-      from unnest(${arr(
-        part.map((r) => r.id),
-        'uuid',
-      )}, ${keyListsParam(part.map((r) => r.keys))}) as t(client_id, keys)`);
-  }
 }
 
 /** The replaced column values of an updated client and the ids of the contacts the import added. */
