@@ -5,8 +5,10 @@
  *   (b) the real import of the same file through the engine: `registerImport` → mapping →
  *       `startImport` → `runImport` (contacts: clients with phones, e-mails, duplicate policy;
  *       Online Retail: kind `purchases`, clients found or created by CustomerID).
- *   (c) for contacts, two ceilings no engine can pass: the storage ceiling, the stored clients
- *       written again by SQL alone (`storageCeiling`, what the schema's indexes allow), and the
+ *   (c) for contacts, the bounds no engine can pass: the COPY floor, the rows the import stored
+ *       copied by `COPY` into empty tables of the same schema (`copyFloor`, what the schema's
+ *       indexes, constraints and trigger cost by themselves); the storage ceiling, the stored
+ *       clients written again by SQL into the tables at their full size (`storageCeiling`); and the
  *       conversion alone, the file read and converted with no database (`conversionAlone`).
  * Prints rows/s, the ratio to COPY and the peak resident memory of this process (sampled every
  * 100 ms; on PGlite the database lives in the process, so its memory counts too), and writes the
@@ -39,7 +41,7 @@ import {
 import { seedWorkspace } from '@cb/db/testing';
 import { type PurchaseMapping, suggestPurchaseMapping } from '@cb/domain';
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { z } from 'zod';
 import { detectFile, registerImport } from '../src/import/inspect.ts';
 import { chunked, openRowSource } from '../src/import/plan.ts';
@@ -280,6 +282,100 @@ async function conversionAlone(
   return { rows, seconds: (performance.now() - started) / 1000 };
 }
 
+/** What the COPY floor writes, parents first: the rows a contacts import stores, and its undo log. */
+const FLOOR_TABLES = [
+  'clients',
+  'client_phones',
+  'client_emails',
+  'client_dup_keys',
+  'import_changes',
+] as const;
+/** Rows the stored ones refer to (the workspace, its users, batch and import): copied, not timed. */
+const FLOOR_PARENTS = ['workspaces', 'users', 'batches', 'imports'] as const;
+
+/**
+ * The schema's COPY floor: everything the contacts import stored (clients, phones, e-mails,
+ * duplicate keys, undo log), already converted, matched and checked, written by `COPY` (binary,
+ * the fastest way PostgreSQL takes rows) into the empty tables of a second database with the same
+ * migrations: their indexes, foreign keys and the name-words trigger, nothing else. No import of
+ * this file into this schema can be faster than this, whatever its engine; the bare `COPY`
+ * baseline has none of those. Times are per table, summed over the timed `COPY … FROM` alone.
+ */
+async function copyFloor(
+  source: Backend,
+  kind: string,
+  dir: string,
+): Promise<{ seconds: number; perTable: string }> {
+  const floor = await openBackend(kind);
+  try {
+    const columnsOf = async (table: string) => {
+      const { rows } = await execute(
+        source.handle,
+        `select string_agg(quote_ident(column_name), ', ' order by ordinal_position) as cols
+         from information_schema.columns
+         where table_schema = 'public' and table_name = $1 and is_generated = 'NEVER'`,
+        [table],
+      );
+      return String(rows[0]!.cols);
+    };
+    const copy = async (table: string): Promise<number> => {
+      const cols = await columnsOf(table);
+      const file = join(dir, `floor-${table}.bin`);
+      try {
+        return await copyThrough(table, cols, file);
+      } finally {
+        rmSync(file, { force: true });
+      }
+    };
+    const copyThrough = async (table: string, cols: string, file: string): Promise<number> => {
+      if (source.handle.pglite && floor.handle.pglite) {
+        const out = await source.handle.pglite.query(
+          `copy ${table} (${cols}) to '/dev/blob' with (format binary)`,
+        );
+        if (!out.blob) throw new Error(`COPY of ${table} gave no data`);
+        writeFileSync(file, new Uint8Array(await out.blob.arrayBuffer()));
+        const blob = await openAsBlob(file);
+        const started = performance.now();
+        await floor.handle.pglite.query(`copy ${table} (${cols}) from '/dev/blob' with (format binary)`, [], {
+          blob,
+        });
+        return (performance.now() - started) / 1000;
+      }
+      const from = await source.handle.pool!.connect();
+      try {
+        await pipeline(
+          from.query(copyTo(`copy ${table} (${cols}) to stdout with (format binary)`)),
+          createWriteStream(file),
+        );
+      } finally {
+        from.release();
+      }
+      const to = await floor.handle.pool!.connect();
+      try {
+        const started = performance.now();
+        await pipeline(
+          createReadStream(file),
+          to.query(copyFrom(`copy ${table} (${cols}) from stdin with (format binary)`)),
+        );
+        return (performance.now() - started) / 1000;
+      } finally {
+        to.release();
+      }
+    };
+    for (const table of FLOOR_PARENTS) await copy(table);
+    const parts: string[] = [];
+    let seconds = 0;
+    for (const table of FLOOR_TABLES) {
+      const s = await copy(table);
+      seconds += s;
+      parts.push(`${table} ${s.toFixed(2)} s`);
+    }
+    return { seconds, perTable: parts.join(', ') };
+  } finally {
+    await floor.cleanup();
+  }
+}
+
 /** Clients the storage ceiling writes again (a sample: the cost per row does not depend on it). */
 const CEILING_SAMPLE = 100_000;
 
@@ -398,6 +494,12 @@ async function runBackend(
     console.log(
       `[${kind}] conversion alone (no database): ${fmt(conversion.rows)} rows in ${conversion.seconds.toFixed(2)} s, ${fmt(conversionRate)} rows/s`,
     );
+    const floor = await copyFloor(backend, kind, dir);
+    const floorRate = rows / floor.seconds;
+    const copyRate = copyContacts.value / copyContacts.seconds;
+    console.log(
+      `[${kind}] COPY floor: the stored rows of the ${fmt(rows)}-row file COPYed into empty tables of the schema in ${floor.seconds.toFixed(2)} s (${floor.perTable}), ${fmt(floorRate)} file rows/s, ${ratio(floorRate / copyRate)} of the bare COPY; the run is ${ratio(rows / contacts.value.runSeconds / floorRate)} of the floor`,
+    );
     const ceiling = await storageCeiling(backend.handle, contactsWorkspace.ctx.workspaceId);
     const ceilingRate = ceiling.rows / ceiling.seconds;
     const runRate = rows / contacts.value.runSeconds;
@@ -412,7 +514,7 @@ async function runBackend(
         rows,
         seconds: contacts.seconds,
         peakRssMb: contacts.peakRssMb,
-        note: `upload + run (run alone ${fmt(runRate)} rows/s), policy phone+e-mail → ${env.CB_BENCH_ACTION}; storage ceiling ${fmt(ceilingRate)} rows/s (the same stored clients, phones, e-mails and keys written again by SQL alone, after the run, into tables at their full size; the run averaged ${ratio(runRate / ceilingRate)} of it over a growing base; COPY into a bare table ${ratio(copyContacts.value / copyContacts.seconds / ceilingRate)}); reading and converting the rows alone, no database: ${fmt(conversionRate)} rows/s (${ratio(conversionRate / (copyContacts.value / copyContacts.seconds))} of COPY)`,
+        note: `upload + run (run alone ${fmt(runRate)} rows/s), policy phone+e-mail → ${env.CB_BENCH_ACTION}; **COPY floor ${fmt(floorRate)} rows/s, ${ratio(floorRate / copyRate)} of the bare COPY** (what the import stored, COPYed into empty tables of the same schema: ${floor.perTable}; the run alone is ${ratio(runRate / floorRate)} of it); storage ceiling ${fmt(ceilingRate)} rows/s (the same stored clients, phones, e-mails and keys written again by SQL alone, after the run, into tables at their full size; the run averaged ${ratio(runRate / ceilingRate)} of it over a growing base; COPY into a bare table ${ratio(copyContacts.value / copyContacts.seconds / ceilingRate)}); reading and converting the rows alone, no database: ${fmt(conversionRate)} rows/s (${ratio(conversionRate / (copyContacts.value / copyContacts.seconds))} of COPY)`,
       },
       detail: contacts.value.detail,
     });
