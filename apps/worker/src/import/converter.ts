@@ -26,8 +26,9 @@ export class ConversionThread {
     // A JavaScript entry that loads the TypeScript body through tsx, under tsx or vitest alike.
     this.worker = new Worker(new URL('./convert-thread.mjs', import.meta.url), {
       // A small young generation keeps the thread's memory small (a chunk's garbage is collected
-      // often); the old one may grow as far as this process's own, for chunks of huge rows.
-      resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 2048 },
+      // often). A chunk holds at most `DEFAULT_CHUNK_CHARS` of cells (16 MB), so the old one never
+      // needs more than a few times that, rows near the size limit included.
+      resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 256 },
     });
     // Never keeps the process alive by itself; `close` ends it.
     this.worker.unref();

@@ -53,14 +53,31 @@ export async function openRowSource(
   return { detected, rows: rows() };
 }
 
-/** Groups rows into chunks of `size` (the last may be shorter). */
-export async function* chunked<T>(rows: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
+/**
+ * Characters of cells one chunk holds at most (16 MB of UTF-16 in memory). A chunk ends at its row
+ * count or at this, whichever comes first, so a file of rows near the 1 MB row limit is read in
+ * chunks of a few rows and an import's memory stays flat whatever its rows are like.
+ */
+export const DEFAULT_CHUNK_CHARS = 8 * 1024 * 1024;
+
+/**
+ * Groups rows into chunks of `size` rows or `maxChars` characters of cells, whichever is reached
+ * first (a chunk has at least one row; the last may be shorter).
+ */
+export async function* chunked<T extends { cells: readonly string[] }>(
+  rows: AsyncIterable<T>,
+  size: number,
+  maxChars: number = DEFAULT_CHUNK_CHARS,
+): AsyncGenerator<T[]> {
   let chunk: T[] = [];
+  let chars = 0;
   for await (const row of rows) {
     chunk.push(row);
-    if (chunk.length >= size) {
+    for (const cell of row.cells) chars += cell.length;
+    if (chunk.length >= size || chars >= maxChars) {
       yield chunk;
       chunk = [];
+      chars = 0;
     }
   }
   if (chunk.length > 0) yield chunk;

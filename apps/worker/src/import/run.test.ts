@@ -408,20 +408,25 @@ describe('conversion on a second thread', () => {
     expect(threaded).toEqual(inline);
   });
 
-  it('takes chunks of rows near the size limit (a 900 kB cell each): reported, not a dead thread', async () => {
+  it('takes rows near the size limit (a 900 kB cell each) a few per chunk: reported, not a dead thread', async () => {
     const ctx = await workspace();
     const big = 'ы'.repeat(450_000);
-    const lines = Array.from({ length: 12 }, (_, i) => `H${i};Иванов Иван;;;${big};`);
+    // 20 such rows are more characters than one chunk holds (`DEFAULT_CHUNK_CHARS`): two chunks.
+    const lines = Array.from({ length: 20 }, (_, i) => `H${i};Иванов Иван;;;${big};`);
     const row = await register(ctx, csv(...lines));
     const started = await startImport(handle.db, ctx, row.id, { matchBy: ['externalId'], action: 'skip' });
     expect(started.ok).toBe(true);
+    const progress: number[] = [];
     const outcome = await runImport(handle, row.id, {
       tempDir: dir,
       now: () => NOW,
       conversionThreadMinBytes: 0,
+      onProgress: (r) => progress.push(r.counts.rowsDone),
     });
     expect(outcome.status).toBe('completed');
-    expect(outcome.import?.counts).toMatchObject({ rowsDone: 12, created: 0, invalid: 12 });
+    // Rows done after each chunk, then as completed: 19 rows reach the limit, one is left.
+    expect(progress).toEqual([19, 20, 20]);
+    expect(outcome.import?.counts).toMatchObject({ rowsDone: 20, created: 0, invalid: 20 });
     expect((await errorsOf(row.id)).every((e) => e.code === 'cell_too_long')).toBe(true);
   });
 
