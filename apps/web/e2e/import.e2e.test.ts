@@ -32,6 +32,31 @@ async function expectAccessible(screen: string) {
   expect(findings, `${screen}: ${JSON.stringify(findings, null, 2)}`).toEqual([]);
 }
 
+/**
+ * Runs a step; if it fails, the error says what the browser showed, what it logged and what the
+ * server printed, so a failure on a loaded CI machine can be read without the screenshots.
+ */
+async function explained<T>(step: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    await shot(`failed-${step.replace(/\W+/g, '-')}`).catch(() => undefined);
+    const shown = await page
+      .locator('body')
+      .textContent({ timeout: 5_000 })
+      .catch((e: unknown) => `(unreadable: ${String(e)})`);
+    throw new Error(
+      [
+        `${step}: ${error instanceof Error ? error.message : String(error)}`,
+        `page ${page.url()} shows: ${(shown ?? '').replace(/\s+/g, ' ').slice(0, 800)}`,
+        `browser errors: ${errors.join(' | ') || 'none'}`,
+        `server output (end): ${api.output().slice(-2_000)}`,
+      ].join('\n'),
+      { cause: error },
+    );
+  }
+}
+
 const count = async (testId: string) =>
   Number((await page.getByTestId(testId).textContent())?.replace(/\D/g, '') ?? Number.NaN);
 
@@ -122,9 +147,11 @@ describe('a Russian Excel export through the web app', () => {
   });
 
   it('finds the person entered twice and merges the two records', async () => {
-    await page.getByRole('link', { name: 'Дубликаты' }).click();
-    await page.getByTestId('duplicates-scan').click();
-    await page.getByTestId('scan-result').waitFor();
+    await explained('duplicates scan', async () => {
+      await page.getByRole('link', { name: 'Дубликаты' }).click();
+      await page.getByTestId('duplicates-scan').click();
+      await page.getByTestId('scan-result').waitFor();
+    });
     await shot('i04-scanned');
     const pair = page.getByTestId('duplicate-pair').filter({ hasText: 'Фёдоров' });
     await expect

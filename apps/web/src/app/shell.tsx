@@ -51,7 +51,9 @@ export function Shell() {
   });
 
   if (me.isPending) return <Loading />;
-  if (me.isError) {
+  // A failed background refetch (the server busy for a moment) keeps the session it had: only a
+  // session that was never loaded, or one the server no longer knows, replaces the app.
+  if (me.isError && (me.data === undefined || toProblem(me.error).code === 'UNAUTHORIZED')) {
     if (toProblem(me.error).code === 'UNAUTHORIZED') {
       const next = location.pathname === '/' ? '' : `?next=${encodeURIComponent(location.pathname)}`;
       return <Navigate to={`/sign-in${next}`} replace />;
@@ -63,6 +65,7 @@ export function Shell() {
     );
   }
   const session = me.data;
+  if (session === undefined) return <Loading />;
   return (
     <SessionProvider value={session}>
       <a className="skip-link" href="#main">
