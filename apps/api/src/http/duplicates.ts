@@ -29,7 +29,8 @@ async function duplicatesCsv(c: Ctx, deps: HttpDeps): Promise<Response> {
   const access = await httpWorkspace(c, deps, 'viewer');
   if (access instanceof Response) return access;
   const { ws } = access;
-  const unknown = Object.keys(c.req.query()).filter((k) => k !== 'pageSize');
+  // The file takes no parameters (it is every pair); one given is a mistake, not something to ignore.
+  const unknown = Object.keys(c.req.query());
   if (unknown.length > 0) {
     return problem(
       c,

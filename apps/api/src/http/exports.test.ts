@@ -200,6 +200,9 @@ describe('GET /api/exports/clients', () => {
     [`viewId=${crypto.randomUUID()}&segmentId=${crypto.randomUUID()}`, 'segmentId'],
     [`timeZone=${encodeURIComponent('+03:00')}`, 'timeZone'],
     [`timeZone=${encodeURIComponent('Europe/Atlantis')}`, 'timeZone'],
+    // A misspelt source would export the whole base: refused, named.
+    [`segmentid=${crypto.randomUUID()}`, 'segmentid'],
+    [`listId=${crypto.randomUUID()}`, 'listId'],
   ])('refuses %s with 400 naming %s', async (query, field) => {
     const response = await get(owner, query);
     expect(response.status).toBe(400);

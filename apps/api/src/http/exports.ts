@@ -29,6 +29,21 @@ const CONTENT_TYPES = {
   cp1251: 'text/csv; charset=windows-1251',
 } as const;
 
+/** The parameters an export takes; any other is refused. */
+const EXPORT_PARAMS = new Set([
+  'format',
+  'encoding',
+  'delimiter',
+  'lang',
+  'columns',
+  'timeZone',
+  'viewId',
+  'segmentId',
+  'filter',
+  'sort',
+  'q',
+]);
+
 /** One query parameter through a schema, its problems named after it (`filter.stage.0`…). */
 function param<T>(issues: WireIssue[], field: string, schema: z.ZodType<T>, value: unknown): T | undefined {
   const parsed = schema.safeParse(value);
@@ -59,6 +74,16 @@ function jsonParam<T>(issues: WireIssue[], field: string, schema: z.ZodType<T>, 
  */
 export function parseExportQuery(query: Record<string, string>): ExportRequest | WireIssue[] {
   const issues: WireIssue[] = [];
+  // A misspelt or unknown parameter (`segmentid`, `listId`) would otherwise export the whole base:
+  // personal data leaving on a typo. It is refused, named.
+  for (const name of Object.keys(query)) {
+    if (!EXPORT_PARAMS.has(name)) {
+      issues.push({
+        field: name,
+        message: `Unknown parameter: give ${[...EXPORT_PARAMS].join(', ')}`,
+      });
+    }
+  }
   const format = param(issues, 'format', ZFormat.default('csv'), query.format);
   const encoding = param(issues, 'encoding', ZEncoding.default('utf8'), query.encoding);
   const delimiter = param(issues, 'delimiter', ZDelimiter.optional(), query.delimiter);

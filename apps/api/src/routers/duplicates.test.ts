@@ -183,5 +183,8 @@ describe('duplicates API', () => {
     expect(self.message).toContain('itself');
     const csvParam = await owner.fetch('http://test.local/api/duplicates.csv?evil=1');
     expect(csvParam.status).toBe(400);
+    // Paging is the server's own business: a page size given is refused, not silently ignored.
+    const pageSize = await owner.fetch('http://test.local/api/duplicates.csv?pageSize=5');
+    expect(pageSize.status).toBe(400);
   });
 });
