@@ -371,6 +371,55 @@ function bigCsv(rows: number, prefix = 'R') {
   return csv(...lines);
 }
 
+describe('after the rows: recompute and the duplicate check', () => {
+  const queued = async (workspaceId: string) =>
+    q<{ topic: string; payload: { clientIds?: string[] } }>(
+      `select topic, payload from outbox where workspace_id = $1::uuid order by id`,
+      [workspaceId],
+    );
+  const lines = ['D1;Сидоров Пётр;+7 916 000-00-01;;Москва;', 'D2;Сидорова Мария;+7 916 000-00-02;;Москва;'];
+
+  it('a counted small file checks its clients chunk by chunk', async () => {
+    const ctx = await workspace();
+    const done = await importFile(ctx, csv(...lines));
+    expect(done.counts.created).toBe(2);
+    const topics = await queued(ctx.workspaceId);
+    const checked = topics
+      .filter((t) => t.topic === 'duplicates.check')
+      .flatMap((t) => t.payload.clientIds ?? []);
+    expect(checked.sort()).toEqual((await clientsOf(ctx.workspaceId)).map((c) => c.id).sort());
+    expect(topics.map((t) => t.topic)).not.toContain('duplicates.scan');
+  });
+
+  it('a file too big to count (or to check by chunk) is checked by one workspace scan at its end', async () => {
+    const ctx = await workspace();
+    const row = await register(ctx, csv(...lines));
+    // As for a file over the counting limit: the row count is not known until the run ends.
+    await q('update imports set total_rows = null where id = $1::uuid', [row.id]);
+    const started = await startImport(handle.db, ctx, row.id, { matchBy: ['externalId'], action: 'skip' });
+    expect(started.ok).toBe(true);
+    const outcome = await runImport(handle, row.id, { tempDir: dir, now: () => NOW });
+    expect(outcome.import?.counts.created).toBe(2);
+    const topics = (await queued(ctx.workspaceId)).map((t) => t.topic);
+    expect(topics.filter((t) => t === 'duplicates.scan')).toHaveLength(1);
+    expect(topics).toContain('workspace.recompute');
+    expect(topics).not.toContain('duplicates.check');
+  });
+
+  it('an import that changed no client queues no scan', async () => {
+    const ctx = await workspace();
+    await importFile(ctx, csv(...lines));
+    const row = await register(ctx, csv(...lines));
+    await q('update imports set total_rows = null where id = $1::uuid', [row.id]);
+    await q('delete from outbox where workspace_id = $1::uuid', [ctx.workspaceId]);
+    const started = await startImport(handle.db, ctx, row.id, { matchBy: ['externalId'], action: 'skip' });
+    expect(started.ok).toBe(true);
+    const outcome = await runImport(handle, row.id, { tempDir: dir, now: () => NOW });
+    expect(outcome.import?.counts).toMatchObject({ created: 0, updated: 0, duplicates: 2 });
+    expect((await queued(ctx.workspaceId)).map((t) => t.topic)).not.toContain('duplicates.scan');
+  });
+});
+
 describe('conversion on a second thread', () => {
   it('stores what conversion on this thread stores: clients, contacts, errors and counts', async () => {
     const lines = [

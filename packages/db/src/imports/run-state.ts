@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type ImportColumn, parseImportMapping, type SourceChannel } from '@cb/domain';
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../client.ts';
+import { enqueueDuplicateScan } from '../duplicates/outbox.ts';
 import { writeAudit } from '../queries/audit.ts';
 import { loadCustomFieldDefinitions } from '../queries/custom-fields.ts';
 import { enqueueWorkspaceRecompute } from '../queries/outbox.ts';
@@ -156,7 +157,16 @@ export async function completeImport(
     if (rows.length === 0) return null;
     const row = (await getImportById(tx, importId))!;
     const big = (row.totalRows ?? 0) > RECOMPUTE_PER_CLIENT_MAX_ROWS;
-    if (options.recomputeWorkspace ?? big) await enqueueWorkspaceRecompute(tx, row.workspaceId);
+    if (options.recomputeWorkspace ?? big) {
+      await enqueueWorkspaceRecompute(tx, row.workspaceId);
+      // A client import too big to check its clients chunk by chunk is checked for duplicates by
+      // one scan of the workspace, once, at its end (a purchase import checks the clients it names
+      // as it creates them).
+      const changed = importCounts(row.counts);
+      if (row.kind === 'clients' && changed.created + changed.updated > 0) {
+        await enqueueDuplicateScan(tx, row.workspaceId);
+      }
+    }
     await writeAudit(
       tx,
       {
