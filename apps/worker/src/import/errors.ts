@@ -9,6 +9,7 @@ export type ImportReadErrorCode =
   | 'row_too_large'
   | 'malformed_csv'
   | 'xlsx_unreadable'
+  | 'xlsx_too_large'
   | 'sheet_not_found'
   | 'read_failed';
 

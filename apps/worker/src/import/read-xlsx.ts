@@ -2,6 +2,7 @@ import { createReadStream, ReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import { ImportReadError } from './errors.ts';
+import { checkXlsxSizes } from './xlsx-limits.ts';
 
 export interface XlsxReadOptions {
   /** Sheet name, or 0-based index in the workbook's tab order. Default: the first sheet. */
@@ -60,6 +61,10 @@ export async function readXlsx(path: string, options: XlsxReadOptions = {}): Pro
       throw toImportError(error);
     },
   );
+  // What the workbook would unpack to, from its ZIP directory, before exceljs unpacks anything.
+  await checkXlsxSizes(path).catch((error: unknown) => {
+    throw error instanceof ImportReadError ? error : toImportError(error);
+  });
   const input = createReadStream(path);
   const workbook = new ExcelJS.stream.xlsx.WorkbookReader(input, {
     worksheets: 'emit',
