@@ -142,4 +142,35 @@ describe('worker: duplicates.check and duplicates.scan jobs', () => {
     const schedules = await worker.boss.getSchedules();
     expect(schedules.map((s) => s.name)).toContain(DUPLICATE_QUEUE.scanAll);
   });
+
+  it('the scheduled pass scans every workspace, each in its own job', async () => {
+    const one = (await seedWorkspace(database.db)).ctx;
+    const two = (await seedWorkspace(database.db)).ctx;
+    const pairs = [
+      [
+        one,
+        await person(one, 'Кузнецов', 'Дмитрий', '+79051230001'),
+        await person(one, 'Kuznetsov', 'Dima', '+79051230001'),
+      ],
+      [
+        two,
+        await person(two, 'Попова', 'Ольга', '+79051230002'),
+        await person(two, 'Popova', 'Olya', '+79051230002'),
+      ],
+    ] as const;
+    for (const [ctx] of pairs) await waitFor(async () => (await pairsOf(ctx.workspaceId)).length > 0);
+    for (const [ctx] of pairs) {
+      await execute(database, 'delete from duplicate_pairs where workspace_id = $1', [ctx.workspaceId]);
+    }
+    // What the schedule sends at 02:41.
+    await worker.boss.send(DUPLICATE_QUEUE.scanAll, {});
+    worker.wake();
+    for (const [ctx, a, b] of pairs) {
+      const found = await waitFor(async () => {
+        const rows = await pairsOf(ctx.workspaceId);
+        return rows.length > 0 && rows;
+      });
+      expect(found.map((p) => [p.clientA, p.clientB])).toEqual([[a, b].sort()]);
+    }
+  });
 });
