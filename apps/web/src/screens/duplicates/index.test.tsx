@@ -63,6 +63,53 @@ const pair: Pair = {
   status: 'open',
 };
 
+const C = '0c000000-0000-4000-8000-00000000000c';
+const D = '0c000000-0000-4000-8000-00000000000d';
+const E = '0c000000-0000-4000-8000-00000000000e';
+
+/** Three records of one person (three pairs of one cluster), and an unrelated pair of two others. */
+const alexander = person({ displayName: 'Фёдоров Александр', firstName: 'Александр' });
+const alexanderEn = person({
+  id: B,
+  displayName: 'Fedorov Alexander',
+  lastName: 'Fedorov',
+  firstName: 'Alexander',
+  createdAt: '2026-05-01T10:00:00.000Z',
+});
+const sasha = person({
+  id: C,
+  displayName: 'Федоров Саша',
+  lastName: 'Федоров',
+  firstName: 'Саша',
+  createdAt: '2026-06-01T10:00:00.000Z',
+});
+const inCluster = (a: PairClient, b: PairClient, score: number): Pair => ({
+  ...pair,
+  a,
+  b,
+  score,
+  explanation: [`${a.displayName} ~ ${b.displayName}`],
+  clusterId: A,
+});
+const alexanderPair = inCluster(alexander, alexanderEn, 0.95);
+const sashaPair = inCluster(alexander, sasha, 0.9);
+const sashaEnPair = inCluster(alexanderEn, sasha, 0.85);
+const ivanovPair: Pair = {
+  ...pair,
+  a: person({ id: D, displayName: 'Иванов Пётр', lastName: 'Иванов', firstName: 'Пётр' }),
+  b: person({ id: E, displayName: 'Ivanov Petr', lastName: 'Ivanov', firstName: 'Petr' }),
+  score: 0.88,
+  decision: 'possible',
+  explanation: ['Иванов ~ Ivanov'],
+  clusterId: D,
+};
+
+/** The queue's own entries (not the pairs nested in a group), as their test ids. */
+const topLevel = (queue: HTMLElement) =>
+  [...queue.children].map(
+    (li) => li.getAttribute('data-testid') ?? li.firstElementChild?.getAttribute('data-testid'),
+  );
+
 const apiError = (code: string, message: string) =>
   TRPCClientError.from({ error: { code: -32600, message, data: { code, httpStatus: 409 } } });
 
@@ -249,5 +296,123 @@ describe('duplicates review queue', () => {
     expect(within(review).queryByRole('radio')).toBeNull();
     expect(within(review).queryByRole('button', { name: 'Объединить' })).toBeNull();
     expect(screen.queryByRole('button', { name: 'Найти дубликаты' })).toBeNull();
+  });
+
+  describe('clusters', () => {
+    it('groups the pairs of one cluster under a heading naming its records; an unrelated pair stands alone', async () => {
+      api.list.mockResolvedValue({
+        items: [alexanderPair, ivanovPair, sashaPair, sashaEnPair],
+        nextCursor: null,
+      });
+      renderScreen();
+      const group = await screen.findByTestId('duplicate-cluster');
+      expect(screen.getAllByTestId('duplicate-cluster')).toHaveLength(1);
+      const heading = within(group).getByRole('heading', { level: 3 });
+      expect(heading.textContent).toBe(
+        'Группа из 3 записей: Фёдоров Александр, Fedorov Alexander, Федоров Саша',
+      );
+      expect(group.textContent).toContain('3 пары');
+      // The group's list is named by its heading; its pairs keep the API's order.
+      const pairs = within(group).getByRole('list', { name: heading.textContent ?? '' });
+      expect(
+        within(pairs)
+          .getAllByTestId('duplicate-pair')
+          .map((p) => p.textContent),
+      ).toEqual([
+        expect.stringContaining('Фёдоров Александр и Fedorov Alexander'),
+        expect.stringContaining('Фёдоров Александр и Федоров Саша'),
+        expect.stringContaining('Fedorov Alexander и Федоров Саша'),
+      ]);
+      // The group stands where its first pair came; the unrelated pair follows, outside any group.
+      const queue = screen.getByTestId('duplicate-queue');
+      expect(topLevel(queue)).toEqual(['duplicate-cluster', 'duplicate-pair']);
+      const alone = within(queue).getByRole('button', { name: /Иванов Пётр и Ivanov Petr/ });
+      expect(alone.closest('[data-testid="duplicate-cluster"]')).toBeNull();
+      expect(screen.getAllByTestId('duplicate-pair')).toHaveLength(4);
+    });
+
+    it('opens a pair chosen inside a group side by side', async () => {
+      const user = userEvent.setup();
+      api.list.mockResolvedValue({ items: [alexanderPair, sashaPair, sashaEnPair], nextCursor: null });
+      renderScreen();
+      const group = await screen.findByTestId('duplicate-cluster');
+      const button = within(group).getByRole('button', { name: /Fedorov Alexander и Федоров Саша/ });
+      await user.click(button);
+      expect(button.getAttribute('aria-pressed')).toBe('true');
+      const review = screen.getByTestId('duplicate-review');
+      expect(within(review).getByRole('link', { name: 'Fedorov Alexander' }).getAttribute('href')).toBe(
+        `/clients/${B}`,
+      );
+      expect(within(review).getByTestId('duplicate-explanation').textContent).toBe(
+        'Fedorov Alexander ~ Федоров Саша',
+      );
+      expect(
+        within(group)
+          .getAllByTestId('duplicate-pair')
+          .map((p) => p.getAttribute('aria-pressed')),
+      ).toEqual(['false', 'false', 'true']);
+    });
+
+    it('joins a cluster split across pages into one group once the next page is loaded', async () => {
+      const user = userEvent.setup();
+      api.list.mockImplementation(async ({ cursor }: { cursor: string | null }) =>
+        cursor === null
+          ? { items: [alexanderPair, ivanovPair], nextCursor: 'page-2' }
+          : { items: [sashaPair, sashaEnPair], nextCursor: null },
+      );
+      renderScreen();
+      await screen.findAllByTestId('duplicate-pair');
+      // One pair of the cluster loaded so far: nothing to group yet.
+      expect(screen.queryByTestId('duplicate-cluster')).toBeNull();
+      expect(screen.getAllByTestId('duplicate-pair')).toHaveLength(2);
+      await user.click(screen.getByRole('button', { name: 'Показать ещё' }));
+      const group = await screen.findByTestId('duplicate-cluster');
+      expect(api.list).toHaveBeenLastCalledWith({
+        cursor: 'page-2',
+        limit: 50,
+        status: 'open',
+        locale: 'ru',
+      });
+      expect(within(group).getAllByTestId('duplicate-pair')).toHaveLength(3);
+      expect(within(group).getByRole('heading').textContent).toBe(
+        'Группа из 3 записей: Фёдоров Александр, Fedorov Alexander, Федоров Саша',
+      );
+      expect(topLevel(screen.getByTestId('duplicate-queue'))).toEqual([
+        'duplicate-cluster',
+        'duplicate-pair',
+      ]);
+    });
+
+    it('keeps the rest of the cluster listed after a merge inside it', async () => {
+      const user = userEvent.setup();
+      api.list.mockResolvedValue({ items: [alexanderPair, sashaPair, sashaEnPair], nextCursor: null });
+      api.merge.mockResolvedValue({ mergeId: MERGE, survivor: { id: A, displayName: 'Фёдоров Александр' } });
+      renderScreen();
+      const group = await screen.findByTestId('duplicate-cluster');
+      await user.click(within(group).getByRole('button', { name: /Фёдоров Александр и Fedorov Alexander/ }));
+      await user.click(
+        within(screen.getByTestId('duplicate-review')).getByRole('button', { name: 'Объединить' }),
+      );
+      // The merged record's pairs leave the queue; the survivor's pair with Саша stays.
+      api.list.mockResolvedValue({ items: [sashaPair], nextCursor: null });
+      await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Объединить' }));
+      expect(api.merge).toHaveBeenCalledWith(expect.objectContaining({ survivorId: A, mergedId: B }));
+      await screen.findByTestId('review-notice');
+      await waitFor(() => expect(screen.queryByTestId('duplicate-cluster')).toBeNull());
+      expect(screen.getByTestId('duplicate-pair').textContent).toContain('Фёдоров Александр и Федоров Саша');
+    });
+
+    it('does not group decided pairs: two "not a duplicate" decisions are not one person', async () => {
+      const user = userEvent.setup();
+      renderScreen();
+      await screen.findByTestId('duplicate-pair');
+      api.list.mockResolvedValue({
+        items: [alexanderPair, sashaPair].map((p) => ({ ...p, status: 'dismissed' as const })),
+        nextCursor: null,
+      });
+      await user.selectOptions(screen.getByRole('combobox', { name: 'Показать' }), 'dismissed');
+      await waitFor(() => expect(screen.getAllByTestId('duplicate-pair')).toHaveLength(2));
+      expect(screen.queryByTestId('duplicate-cluster')).toBeNull();
+    });
   });
 });

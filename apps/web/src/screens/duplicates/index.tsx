@@ -21,6 +21,8 @@ import {
   type PairStatus,
   type Pick,
   pairStatuses,
+  type QueueEntry,
+  queueEntries,
 } from './api.ts';
 import '../imports/imports.css';
 import './duplicates.css';
@@ -60,9 +62,11 @@ export function differs(a: PairClient, b: PairClient, field: MergeField): boolea
 const defaultSurvivor = (pair: Pair): Side => (pair.b.createdAt < pair.a.createdAt ? 'b' : 'a');
 
 /**
- * `/duplicates`: the review queue. A pair is chosen from the queue and shown side by side; for
- * each field that differs the person picks the value to keep, chooses which record survives, and
- * merges (undoable) — or marks the pair "not a duplicate" for the whole workspace.
+ * `/duplicates`: the review queue. Pairs of one cluster (three records of one person make three
+ * pairs) are listed together under a heading naming the records. A pair is chosen from the queue
+ * and shown side by side; for each field that differs the person picks the value to keep, chooses
+ * which record survives, and merges (undoable) — or marks the pair "not a duplicate" for the whole
+ * workspace. After a merge the queue is reloaded, so the rest of a cluster stays listed.
  */
 export default function DuplicatesScreen() {
   const { t } = useTranslation('duplicates');
@@ -71,6 +75,7 @@ export default function DuplicatesScreen() {
   const canMerge = useCan('manager');
   const queryClient = useQueryClient();
   const statusId = useId();
+  const clusterHeadingId = useId();
   const [status, setStatus] = useState<PairStatus>('open');
   const [selected, setSelected] = useState<string | null>(null);
   const [notice, setNotice] = useState<Notice>(null);
@@ -89,6 +94,10 @@ export default function DuplicatesScreen() {
 
   const pairs = list.data?.pages.flatMap((p) => p.items) ?? [];
   const pair = pairs.find((p) => pairKey(p) === selected) ?? null;
+  const choose = (key: string) => {
+    setSelected(key);
+    setNotice(null);
+  };
 
   return (
     <Page
@@ -158,30 +167,26 @@ export default function DuplicatesScreen() {
                 aria-label={t('queue.label')}
                 data-testid="duplicate-queue"
               >
-                {pairs.map((p) => (
-                  <li key={pairKey(p)}>
-                    <button
-                      type="button"
-                      className="dup-pair"
-                      aria-pressed={pairKey(p) === selected}
-                      onClick={() => {
-                        setSelected(pairKey(p));
-                        setNotice(null);
-                      }}
-                      data-testid="duplicate-pair"
+                {queueEntries(pairs).map((entry) =>
+                  entry.kind === 'pair' ? (
+                    <li key={pairKey(entry.pair)}>
+                      <PairButton pair={entry.pair} selected={selected} onSelect={choose} />
+                    </li>
+                  ) : (
+                    <li
+                      key={`cluster:${entry.clusterId}`}
+                      className="dup-cluster"
+                      data-testid="duplicate-cluster"
                     >
-                      <span className="dup-pair-names">
-                        {t('queue.pair', { a: p.a.displayName, b: p.b.displayName })}
-                      </span>
-                      <span className="dup-pair-meta">
-                        <span className={`badge dup-decision-${p.decision}`}>
-                          {t(`decision.${p.decision}`)}
-                        </span>{' '}
-                        <span>{t('queue.score', { score: Math.round(p.score * 100) })}</span>
-                      </span>
-                    </button>
-                  </li>
-                ))}
+                      <ClusterGroup
+                        headingId={`${clusterHeadingId}-${entry.clusterId}`}
+                        cluster={entry}
+                        selected={selected}
+                        onSelect={choose}
+                      />
+                    </li>
+                  ),
+                )}
               </ul>
               {list.hasNextPage ? (
                 <button
@@ -215,6 +220,72 @@ export default function DuplicatesScreen() {
       </div>
       <MergeHistory canUnmerge={canMerge} />
     </Page>
+  );
+}
+
+/** One pair of the queue: a toggle that opens it in the review panel. */
+function PairButton({
+  pair,
+  selected,
+  onSelect,
+}: {
+  pair: Pair;
+  selected: string | null;
+  onSelect: (key: string) => void;
+}) {
+  const { t } = useTranslation('duplicates');
+  return (
+    <button
+      type="button"
+      className="dup-pair"
+      aria-pressed={pairKey(pair) === selected}
+      onClick={() => onSelect(pairKey(pair))}
+      data-testid="duplicate-pair"
+    >
+      <span className="dup-pair-names">
+        {t('queue.pair', { a: pair.a.displayName, b: pair.b.displayName })}
+      </span>
+      <span className="dup-pair-meta">
+        <span className={`badge dup-decision-${pair.decision}`}>{t(`decision.${pair.decision}`)}</span>{' '}
+        <span>{t('queue.score', { score: Math.round(pair.score * 100) })}</span>
+      </span>
+    </button>
+  );
+}
+
+/**
+ * The pairs of one cluster under a heading naming its records; the inner list is labelled by that
+ * heading, so a screen reader announces which group a pair belongs to.
+ */
+function ClusterGroup({
+  headingId,
+  cluster,
+  selected,
+  onSelect,
+}: {
+  headingId: string;
+  cluster: Extract<QueueEntry, { kind: 'cluster' }>;
+  selected: string | null;
+  onSelect: (key: string) => void;
+}) {
+  const { t } = useTranslation('duplicates');
+  return (
+    <>
+      <h3 id={headingId} className="dup-cluster-heading">
+        {t('queue.cluster', {
+          count: cluster.members.length,
+          names: cluster.members.map((m) => m.displayName).join(', '),
+        })}
+      </h3>
+      <p className="dup-cluster-meta">{t('queue.clusterPairs', { count: cluster.pairs.length })}</p>
+      <ul className="plain-list dup-cluster-pairs" aria-labelledby={headingId}>
+        {cluster.pairs.map((p) => (
+          <li key={pairKey(p)}>
+            <PairButton pair={p} selected={selected} onSelect={onSelect} />
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }
 
