@@ -237,6 +237,22 @@ describe('pnpm cb import FILE', () => {
     });
   });
 
+  it('draws the progress as a bar redrawn in place on a terminal', async () => {
+    await writeFile(
+      join(folder, 'tty.csv'),
+      'ФИО,Телефон,Внешний ID\r\nКозлов Олег,+7 916 700-00-01,T-1\r\nКозлова Вера,+7 916 700-00-02,T-2\r\n',
+    );
+    const c = capture(env);
+    Object.assign(c.io.stderr, { isTTY: true, columns: 100 });
+    const code = await run(['tty.csv', '--workspace', 'CLI workspace'], c.io);
+    expect(code, c.stderr()).toBe(0);
+    const drawn = c.stderr();
+    // Each redraw returns to the line's start and clears what is left of it; the last one is full.
+    expect(drawn).toMatch(/\rImporting[^\n]*\[#{10,}\] 100\.0% 2 rows [^\n]*\u001b\[K/);
+    expect(drawn.endsWith('\n')).toBe(true);
+    expect(drawn.split('\n').filter((l) => l.includes('Importing'))).toHaveLength(1);
+  });
+
   it('applies a saved mapping by header to a Windows-1251 file', async () => {
     const c = capture(env);
     expect(await run(['export-1c.csv', '--map', 'Выгрузка 1С', '--policy', 'create'], c.io)).toBe(0);
