@@ -9,8 +9,10 @@ import {
 /**
  * Runs (or resumes) the undo of an import in `undoing`, step after step of a thousand changes,
  * each step one transaction that stores its position: created clients still as the import left
- * them are deleted, updated ones restored, and clients edited since are kept and listed in
- * `undo_report.kept` (the first thousand; `keptTotal` counts them all). A purchase import first loses the purchases it wrote. Idempotent.
+ * them, with no history added since (a call, task, consent, payment, purchase or static list), are
+ * deleted, updated ones restored, and clients edited since are kept and listed in
+ * `undo_report.kept` (the first thousand; `keptTotal` counts them all). A purchase import first
+ * loses the purchases it wrote. Idempotent.
  */
 export async function runUndo(
   database: DatabaseHandle,

@@ -35,10 +35,43 @@ type ChangeRow = {
 };
 
 /**
+ * Of the given clients, all created by the import, those that gained history since: an
+ * interaction, a task, a consent, a payment, a purchase the import did not write, or a spell in a
+ * static list (open or closed). A client the import created had no history before it, so any such
+ * row is "since" whatever the clocks say; the purchases a purchase import wrote carry its
+ * `<importId>:` external id and are the import's own, not history (the worker deletes them first,
+ * and a step run on its own must not keep the client for them). Computed rows (rule segment
+ * spells, temperature, duplicate pairs) are not history. One statement for the whole step; the
+ * clients are locked `for update` already, so a history row being added either committed before
+ * this reads (and is seen) or waits for the step to end (and fails on the deleted client).
+ */
+async function clientsWithHistorySince(
+  tx: Executor,
+  importId: string,
+  clientIds: string[],
+): Promise<Set<string>> {
+  if (clientIds.length === 0) return new Set();
+  const rows = await queryRows<{ id: string }>(
+    tx,
+    sql`select t.id::text as id from unnest(${arr(clientIds, 'uuid')}) as t(id)
+        where exists (select 1 from interactions i where i.client_id = t.id)
+          or exists (select 1 from tasks k where k.client_id = t.id)
+          or exists (select 1 from consents x where x.client_id = t.id)
+          or exists (select 1 from payments p where p.client_id = t.id)
+          or exists (select 1 from purchases p where p.client_id = t.id
+            and not starts_with(coalesce(p.external_id, ''), ${`${importId}:`}))
+          or exists (select 1 from segment_members m join segments s on s.id = m.segment_id
+            where m.client_id = t.id and s.kind = 'static')`,
+  );
+  return new Set(rows.map((r) => r.id));
+}
+
+/**
  * One step of an undo, in one transaction: the next `limit` changes of the import (by client id)
- * are reverted — created clients still at the version the import left are deleted, updated ones
- * get their replaced values back and lose the contacts the import added — and the others are kept,
- * counted, and listed up to `keptListMax`. The position is stored with the step, so a killed undo
+ * are reverted — created clients still at the version the import left, and without history added
+ * since, are deleted; updated ones get their replaced values back and lose the contacts the import
+ * added — and the others are kept (reason `edited_since`, or `merged`), counted, and listed up
+ * to `keptListMax`. The position is stored with the step, so a killed undo
  * resumes where it stopped and a re-run changes nothing twice. Returns true when the undo is
  * finished (status `undone`).
  */
@@ -79,9 +112,18 @@ export async function undoImportStep(
     );
     const toDelete: string[] = [];
     const toRestore: ChangeRow[] = [];
+    const unedited = (ch: ChangeRow) => Number(ch.version) === ch.version_after && ch.merged_into_id === null;
+    // Deleting a client deletes its history with it (the foreign keys cascade), and adding history
+    // does not bump the client's version: a created client is deleted only when it has none.
+    // Updated clients only get fields back and lose the import's own contacts, so their history stays.
+    const withHistory = await clientsWithHistorySince(
+      tx,
+      importId,
+      changes.filter((ch) => ch.action === 'created' && unedited(ch)).map((ch) => ch.client_id),
+    );
     // Clients deleted since (by hand, or an earlier step) have nothing left to undo.
     for (const ch of changes) {
-      const untouched = Number(ch.version) === ch.version_after && ch.merged_into_id === null;
+      const untouched = unedited(ch) && !withHistory.has(ch.client_id);
       if (!untouched) {
         report.keptTotal++;
         if (report.kept.length < keptListMax) {
