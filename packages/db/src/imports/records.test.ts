@@ -190,6 +190,20 @@ describe('import records', () => {
     expect((await getImport(handle.db, ctx.workspaceId, row.id))?.status).toBe('uploaded');
   });
 
+  it("takes the workspace's partial-rows setting as an import's default, and a mapping may override it", async () => {
+    const strict = (await seedWorkspace(handle.db)).ctx;
+    const lenient = (await seedWorkspace(handle.db, { settings: { allowPartialRows: true } })).ctx;
+    expect((await newImport(strict)).allowPartialRows).toBe(false);
+    const row = await newImport(lenient);
+    expect(row.allowPartialRows).toBe(true);
+    const set = await setImportMapping(handle.db, lenient, row.id, {
+      mapping: MAPPING,
+      allowPartialRows: false,
+    });
+    expect(set.ok && set.value.allowPartialRows).toBe(false);
+    expect((await getImport(handle.db, lenient.workspaceId, row.id))?.allowPartialRows).toBe(false);
+  });
+
   it('starts a purchase import without a duplicate policy, and keeps none given to it', async () => {
     const { ctx } = await seedWorkspace(handle.db);
     const bare = await newImport(ctx, 'purchases.csv', { kind: 'purchases', mapping: PURCHASE_MAPPING });
