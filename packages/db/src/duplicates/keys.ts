@@ -9,6 +9,7 @@ import {
 import { type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../client.ts';
 import { queryRows } from '../raw.ts';
+import { type NeighbourWords, neighbourHits } from './neighbours.ts';
 import { enqueueDuplicateCheck } from './outbox.ts';
 
 /** One typed array parameter: `unnest` turns a set of them into rows in one statement. */
@@ -246,11 +247,15 @@ export type FindMatchesOptions = {
   minScore?: number;
   /** Skip keys shared by more stored clients than this (default `MAX_BLOCK_SIZE`). */
   maxBlockSize?: number;
+  /** Also the names' trigram neighbours (`neighbourHits`); default true. */
+  neighbours?: boolean;
+  /** Neighbour words already looked up, kept across calls (a scan's chunks). */
+  words?: NeighbourWords;
 };
 
 /**
  * For each record (a row of an import, a client just created or changed), the stored clients of
- * the workspace sharing a blocking key with it, scored by `@cb/domain` `scorePair`. Merged clients
+ * the workspace sharing a blocking key with it or a trigram neighbour of its name, scored by `@cb/domain` `scorePair`. Merged clients
  * and the record itself are never matched; a pair dismissed as "not a duplicate" is left out.
  * Records need not be stored: their ids may be any strings (an import row's number).
  * Results come in the order of `records`.
@@ -276,7 +281,7 @@ export async function findDuplicateMatches(
     });
     // Each distinct key is looked up once, reading at most `maxBlockSize + 1` of its clients: a
     // bigger block identifies nobody and is left out.
-    const hits =
+    const hits: { idx: number; client_id: string }[] =
       keys.length === 0
         ? []
         : await queryRows<{ idx: number; client_id: string }>(
@@ -303,6 +308,13 @@ export async function findDuplicateMatches(
               cross join unnest(b.members) as m(client_id)
               join clients c on c.id = m.client_id and c.merged_into_id is null`,
           );
+    if (options.neighbours ?? true) {
+      // Trigram neighbours of the names: candidates no key shares (`neighbours.ts`).
+      const found = new Set(hits.map((h) => `${h.idx}|${h.client_id}`));
+      for (const hit of await neighbourHits(db, workspaceId, part, { maxBlockSize, words: options.words })) {
+        if (!found.has(`${hit.idx}|${hit.clientId}`)) hits.push({ idx: hit.idx, client_id: hit.clientId });
+      }
+    }
     const candidateIds = [...new Set(hits.map((h) => h.client_id))];
     const stored = new Map(
       (await loadDuplicateRecords(db, workspaceId, candidateIds)).map((r) => [r.id, r] as const),

@@ -16,6 +16,7 @@ import {
   storeClientKeys,
   toDuplicateRecord,
 } from './keys.ts';
+import { NeighbourWords, neighbourHits } from './neighbours.ts';
 
 export type ScanPhase = 'keys' | 'pairs';
 export type ScanProgress = { phase: ScanPhase; done: number; total: number };
@@ -28,6 +29,8 @@ export type ScanOptions = {
   maxBlockSize?: number;
   /** Records kept in memory from the keys pass for the pairs pass (default 100,000: some 40–60 MB). */
   recordCacheSize?: number;
+  /** Also the trigram neighbours of names (`neighbours.ts`); default true (false: the bench's baseline). */
+  neighbours?: boolean;
 };
 
 export type ScanResult = {
@@ -144,7 +147,13 @@ export async function scanDuplicates(
       and c.id in (p.client_a, p.client_b) and c.merged_into_id is not null`);
 
   const records = new RecordCache(options.recordCacheSize ?? 100_000);
-  const pass = { chunkSize, records, total, onProgress: options.onProgress };
+  const pass = {
+    chunkSize,
+    records,
+    total,
+    onProgress: options.onProgress,
+    neighbours: options.neighbours ?? true,
+  };
   await syncAllKeys(db, workspaceId, pass);
   await flushPendingKeys(db);
   return scoreAllPairs(db, workspaceId, { ...pass, maxBlockSize });
@@ -155,6 +164,7 @@ type Pass = {
   records: RecordCache;
   total: number;
   onProgress: ScanOptions['onProgress'];
+  neighbours: boolean;
 };
 
 /** Pass 1: the stored keys of every client brought in line with its record. */
@@ -291,10 +301,30 @@ type PairChunk = { ids: string[]; candidates: [string, string][]; found: Map<str
 async function* pairChunks(
   db: Executor,
   workspaceId: string,
-  options: { chunkSize: number; maxBlockSize: number; records: RecordCache },
+  options: { chunkSize: number; maxBlockSize: number; records: RecordCache; neighbours: boolean },
 ): AsyncGenerator<PairChunk> {
+  const words = new NeighbourWords();
   for await (const ids of clientIdChunks(db, workspaceId, options.chunkSize)) {
     const candidates = await chunkCandidates(db, workspaceId, ids, options.maxBlockSize);
+    // Trigram neighbours of the chunk's names, as pairs of the same shape (the smaller id in the
+    // chunk: the relation is symmetric, so the chunk of the other finds the rest).
+    if (!options.neighbours) {
+      yield { ids, candidates, found: await options.records.get(db, workspaceId, candidates.flat()) };
+      continue;
+    }
+    const own = await options.records.get(db, workspaceId, ids);
+    const records = ids.map((id) => own.get(id)).filter((r): r is DuplicateRecord => r !== undefined);
+    const known = new Set(candidates.map(([a, b]) => `${a}|${b}`));
+    for (const hit of await neighbourHits(db, workspaceId, records, {
+      maxBlockSize: options.maxBlockSize,
+      words,
+    })) {
+      const a = records[hit.idx]!.id;
+      const b = hit.clientId;
+      if (a >= b || known.has(`${a}|${b}`)) continue;
+      known.add(`${a}|${b}`);
+      candidates.push([a, b]);
+    }
     const found = await options.records.get(db, workspaceId, candidates.flat());
     yield { ids, candidates, found };
   }

@@ -344,7 +344,9 @@ async function lookUp(
   const fuzzy = new Map<number, string>();
   if (useMatching && ctx.policy.matchBy.includes('fuzzy') && valid.length > 0) {
     const records = valid.map((v) => duplicateRecordOf(`row:${v.index}`, v.state));
-    const results = await findDuplicateMatches(db, ws, records, { minScore: 0.95 });
+    // Keys only: a name's trigram neighbour that shares no key (no phone, e-mail or birthday) does
+    // not reach 0.95, and the import's duplicate check after the rows are stored looks for them.
+    const results = await findDuplicateMatches(db, ws, records, { minScore: 0.95, neighbours: false });
     const ids = new Set<string>();
     results.forEach((r, i) => {
       const best = r.matches.find((m) => m.decision === 'duplicate');
