@@ -80,6 +80,8 @@ beforeAll(async () => {
         displayName: lastName,
         matchKey: lastName.toLowerCase(),
         externalId,
+        // A formula-looking value, to check the export still escapes it.
+        city: externalId === 'C-3' ? '=HYPERLINK("http://evil.example")' : null,
         phones: [{ e164: `+7916000000${ids.length}`, raw: '', type: 'mobile', verifiedAt: null }],
       });
       if (!created.ok) throw new Error(JSON.stringify(created.error));
@@ -147,9 +149,9 @@ describe('pnpm cb export', () => {
     const records = parse(await readFile(join(folder, 'all.csv')), { bom: true }) as string[][];
     expect(records[0]).toEqual(['Внешний ID', 'ФИО', 'Телефон']);
     expect(records.slice(1).sort()).toEqual([
-      ['C-1', 'Иванов', "'+79160000000"],
-      ['C-2', 'Петрова', "'+79160000001"],
-      ['C-3', 'Сидоров', "'+79160000002"],
+      ['C-1', 'Иванов', '+79160000000'],
+      ['C-2', 'Петрова', '+79160000001'],
+      ['C-3', 'Сидоров', '+79160000002'],
     ]);
     const audit = await withDatabase(async (database) => {
       const { items } = await listAudit(database.db, { workspaceId: ctx.workspaceId, entity: 'client' });
@@ -206,6 +208,28 @@ describe('pnpm cb export', () => {
       actorName: 'Мария Петрова',
       after: { timeZone: 'Asia/Vladivostok' },
     });
+  });
+
+  it('escapes a formula-looking cell with an apostrophe in CSV and XLSX, and leaves phones as stored', async () => {
+    const columns = ['--columns', 'externalId,city,phones'];
+    expect(await runCli(['export', '--out', 'formula.csv', ...columns], capture(env).io)).toBe(0);
+    const records = parse(await readFile(join(folder, 'formula.csv')), { bom: true }) as string[][];
+    expect(records.find((r) => r[0] === 'C-3')).toEqual([
+      'C-3',
+      `'=HYPERLINK("http://evil.example")`,
+      '+79160000002',
+    ]);
+
+    expect(await runCli(['export', '--out', 'formula.xlsx', ...columns], capture(env).io)).toBe(0);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await readFile(join(folder, 'formula.xlsx'))) as unknown as ArrayBuffer);
+    const sheet = workbook.worksheets[0]!;
+    const rows = [2, 3, 4].map((n) => [1, 2, 3].map((c) => sheet.getRow(n).getCell(c).value));
+    expect(rows.find((r) => r[0] === 'C-3')).toEqual([
+      'C-3',
+      `'=HYPERLINK("http://evil.example")`,
+      '+79160000002',
+    ]);
   });
 
   it('writes a static list to XLSX and Windows-1251 CSV', async () => {

@@ -1,3 +1,6 @@
+import { isAscii } from 'node:buffer';
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import type { ImportReadErrorInfo } from './errors.ts';
 
 export type TextEncodingName = 'utf-8' | 'windows-1251' | 'utf-16le' | 'utf-16be';
@@ -23,6 +26,18 @@ export type DetectionResult = DetectedFormat | { error: DetectionError };
 /** How much of the file start `detectFormat` wants; more is allowed but not looked at. */
 export const DETECT_HEAD_BYTES = 64 * 1024;
 
+/**
+ * How far past the head `detectFileFormat` reads looking for the first non-ASCII byte when the
+ * head has none (e.g. an export whose long numeric and Latin columns come before the Cyrillic
+ * ones). Bounded so a large pure-ASCII upload stays fast: a file whose first non-ASCII byte lies
+ * further in is still read as UTF-8.
+ */
+export const ENCODING_SCAN_BYTES = 32 * 1024 * 1024;
+/** Bytes judged for UTF-8 vs Windows-1251, counted from the first non-ASCII byte found by the scan. */
+const ENCODING_SAMPLE_BYTES = 64 * 1024;
+/** Read size while scanning: memory stays at one chunk plus the sample whatever the file size. */
+const SCAN_CHUNK_BYTES = 64 * 1024;
+
 const DELIMITERS: readonly CsvDelimiter[] = [';', ',', '\t', '|'];
 const LINES_FOR_DELIMITER = 50;
 /** Share of control characters above which the head is treated as binary, not text. */
@@ -31,6 +46,7 @@ const MAX_CONTROL_SHARE = 0.01;
 /**
  * Decides how to read an uploaded file from its first bytes (`DETECT_HEAD_BYTES` of them; pass the
  * whole file when it is shorter and set `complete`, so a truncated last line is not discarded).
+ * An ASCII-only head of a longer file is taken as UTF-8; `detectFileFormat` looks further to be sure.
  */
 export function detectFormat(
   head: Uint8Array,
@@ -65,6 +81,70 @@ export function detectFormat(
   };
 }
 
+/**
+ * `detectFormat` for a file on disk. When the head is plain ASCII, UTF-8 and Windows-1251 read it
+ * alike, so the encoding is decided by the first non-ASCII bytes further in (streamed, at most
+ * `ENCODING_SCAN_BYTES` past the head); a file that is ASCII throughout is UTF-8. Otherwise a
+ * Windows-1251 export with ASCII-only first 64 KiB would be read as UTF-8 and every Cyrillic
+ * letter would silently become U+FFFD.
+ */
+export async function detectFileFormat(path: string, fileName?: string): Promise<DetectionResult> {
+  const handle = await open(path, 'r');
+  let head: Uint8Array;
+  try {
+    const buffer = Buffer.alloc(DETECT_HEAD_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, DETECT_HEAD_BYTES, 0);
+    head = buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+  const complete = head.length < DETECT_HEAD_BYTES;
+  const detected = detectFormat(head, fileName, { complete });
+  // Only a BOM-less UTF-8 guess made on ASCII alone is open to doubt (UTF-16 without a BOM is
+  // also all bytes below 0x80, but `detectFormat` has already told it apart by its NULs).
+  if (complete || 'error' in detected || detected.format !== 'csv') return detected;
+  if (detected.encoding !== 'utf-8' || detected.bom || !isAscii(head)) return detected;
+  const rest = createReadStream(path, { start: head.length, highWaterMark: SCAN_CHUNK_BYTES });
+  const sample = await findNonAsciiSample(rest);
+  if (sample === undefined) return detected;
+  return { ...detected, encoding: utf8OrWindows1251(sample.bytes, sample.complete) };
+}
+
+/**
+ * Scans `source` (the file after its head) for the first byte above 0x7F and returns the bytes from
+ * there on, up to `ENCODING_SAMPLE_BYTES` (`complete` when the source ended first). Gives up after
+ * `limit` bytes without one, and stops reading (closing `source`) as soon as it has its answer.
+ * Everything before the first non-ASCII byte is ASCII, so the sample starts on a whole character.
+ */
+export async function findNonAsciiSample(
+  source: AsyncIterable<Uint8Array>,
+  limit: number = ENCODING_SCAN_BYTES,
+): Promise<{ bytes: Uint8Array; complete: boolean } | undefined> {
+  const parts: Uint8Array[] = [];
+  let sampled = 0;
+  let scanned = 0;
+  for await (const chunk of source) {
+    if (sampled === 0) {
+      const window = chunk.subarray(0, limit - scanned);
+      scanned += window.length;
+      if (isAscii(window)) {
+        if (scanned >= limit) return undefined;
+        continue;
+      }
+      const first = window.findIndex((byte) => byte > 0x7f);
+      const part = chunk.subarray(first, first + ENCODING_SAMPLE_BYTES);
+      parts.push(part);
+      sampled = part.length;
+    } else {
+      const part = chunk.subarray(0, ENCODING_SAMPLE_BYTES - sampled);
+      parts.push(part);
+      sampled += part.length;
+    }
+    if (sampled >= ENCODING_SAMPLE_BYTES) return { bytes: Buffer.concat(parts), complete: false };
+  }
+  return sampled === 0 ? undefined : { bytes: Buffer.concat(parts), complete: true };
+}
+
 function fail(code: DetectionError['code'], message: string): { error: DetectionError } {
   return { error: { code, message } };
 }
@@ -85,14 +165,19 @@ function detectEncoding(
   if (utf16 !== undefined) return { encoding: utf16, bomLength: 0 };
   if (head.includes(0)) return undefined;
 
-  // A head cut from a longer file may end inside a multi-byte character; only whole characters count.
-  const checked = complete ? head : head.subarray(0, head.length - incompleteUtf8Tail(head));
+  return { encoding: utf8OrWindows1251(head, complete), bomLength: 0 };
+}
+
+/** UTF-8 if `bytes` decode as UTF-8, else Windows-1251. ASCII alone cannot tell them apart: UTF-8. */
+function utf8OrWindows1251(bytes: Uint8Array, complete: boolean): 'utf-8' | 'windows-1251' {
+  // Bytes cut from a longer file may end inside a multi-byte character; only whole characters count.
+  const checked = complete ? bytes : bytes.subarray(0, bytes.length - incompleteUtf8Tail(bytes));
   try {
     new TextDecoder('utf-8', { fatal: true }).decode(checked);
-    return { encoding: 'utf-8', bomLength: 0 };
+    return 'utf-8';
   } catch {
     // Not UTF-8: Russian Excel saves "CSV (разделители — точка с запятой)" in Windows-1251.
-    return { encoding: 'windows-1251', bomLength: 0 };
+    return 'windows-1251';
   }
 }
 

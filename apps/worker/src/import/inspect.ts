@@ -9,7 +9,7 @@ import {
   storeImportFile,
 } from '@cb/db';
 import { suggestMapping } from '@cb/domain';
-import { DETECT_HEAD_BYTES, type DetectedFormat, detectFormat } from './detect.ts';
+import { DETECT_HEAD_BYTES, type DetectedFormat, detectFileFormat } from './detect.ts';
 import { ImportReadError } from './errors.ts';
 import { readCsvFile } from './read-csv.ts';
 import { readXlsx } from './read-xlsx.ts';
@@ -49,8 +49,8 @@ export async function readHead(path: string): Promise<{ head: Uint8Array; comple
 
 /** Detects the format of a file on disk; an unreadable one throws `ImportReadError`. */
 export async function detectFile(path: string, fileName?: string): Promise<DetectedFormat> {
-  const { head, complete } = await readHead(path);
-  const detected = detectFormat(head, fileName, { complete });
+  // The head, and past it when the head is plain ASCII (a 1251 file's Cyrillic may come later).
+  const detected = await detectFileFormat(path, fileName);
   if ('error' in detected) throw new ImportReadError(detected.error);
   return detected;
 }
