@@ -27,6 +27,7 @@ export function clientDto(detail: ClientDetail, region: string) {
     source: {
       ...fromSourceColumns(detail),
       batch: detail.batch,
+      batches: detail.batches,
       referrer: detail.referrer,
     },
     phones: detail.phones.map((p) => ({

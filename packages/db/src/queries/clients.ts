@@ -1,8 +1,17 @@
-import type { ClientKind, CustomValue, EmailType, PhoneType, Result, SourceChannel } from '@cb/domain';
+import type {
+  BatchKind,
+  ClientKind,
+  CustomValue,
+  EmailType,
+  PhoneType,
+  Result,
+  SourceChannel,
+} from '@cb/domain';
 import { fail, ok } from '@cb/domain';
 import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../client.ts';
 import { refreshDuplicateKeys } from '../duplicates/keys.ts';
+import { queryRows } from '../raw.ts';
 import { batches } from '../schema/batches.ts';
 import { clientEmails } from '../schema/client-emails.ts';
 import { clientPhones } from '../schema/client-phones.ts';
@@ -58,8 +67,31 @@ export type ClientDetail = ClientRow & {
   emails: (typeof clientEmails.$inferSelect)[];
   consents: (typeof consents.$inferSelect)[];
   batch: { id: string; name: string; vendor: string | null } | null;
+  /** Every batch that created or updated the client, newest first (`listClientBatches`). */
+  batches: ClientBatches;
   referrer: { id: string; displayName: string } | null;
 };
+
+/**
+ * A batch that touched a client: the one it was created from, or one whose import updated it.
+ * Batches keep their cost in kopecks of roubles (`batches.cost_kopecks`), hence the fixed currency.
+ */
+export type ClientBatch = {
+  id: string;
+  kind: BatchKind;
+  name: string;
+  vendor: string | null;
+  cost: { kopecks: number; currency: 'RUB' } | null;
+  /** `created` when the batch brought the client in, `updated` when its import only changed it. */
+  action: 'created' | 'updated';
+  /** When the batch touched the client: the client's creation, or the start of the import. */
+  at: Date;
+};
+
+export type ClientBatches = { items: ClientBatch[]; total: number };
+
+/** A card lists at most this many batches; `total` says how many touched the client. */
+export const CLIENT_BATCHES_MAX = 20;
 
 function ownerFilter(scope: ReadScope) {
   return scope.onlyOwnerId ? eq(clients.ownerId, scope.onlyOwnerId) : undefined;
@@ -94,6 +126,7 @@ export async function getClient(db: Executor, scope: ReadScope, id: string): Pro
         .from(batches)
         .where(eq(batches.id, row.sourceBatchId))
     : [];
+  const touchedBy = await listClientBatches(db, scope.workspaceId, id);
   const referrerRows = row.sourceReferrerId
     ? await db
         .select({ id: clients.id, displayName: clients.displayName })
@@ -106,7 +139,64 @@ export async function getClient(db: Executor, scope: ReadScope, id: string): Pro
     emails,
     consents: consentRows,
     batch: batchRows[0] ?? null,
+    batches: touchedBy,
     referrer: referrerRows[0] ?? null,
+  };
+}
+
+/**
+ * The batches that touched a client, de-duplicated by batch, newest first: the batch it was created
+ * from (`source_batch_id`) and the batches of the imports that created or updated it
+ * (`import_changes`). Imports since undone are left out: undo reverted what they did. A batch both
+ * created and updated the client (two rows of one file) counts as `created`.
+ */
+export async function listClientBatches(
+  db: Executor,
+  workspaceId: string,
+  clientId: string,
+): Promise<ClientBatches> {
+  const rows = await queryRows<{
+    id: string;
+    kind: BatchKind;
+    name: string;
+    vendor: string | null;
+    cost_kopecks: string | number | null;
+    created: boolean;
+    at: string | Date;
+    total: number;
+  }>(
+    db,
+    sql`with touches as (
+          select c.source_batch_id as batch_id, true as created, c.created_at as at
+          from clients c
+          where c.id = ${clientId}::uuid and c.workspace_id = ${workspaceId}::uuid and c.source_batch_id is not null
+          union all
+          select i.batch_id, ch.action = 'created', coalesce(i.started_at, i.created_at)
+          from import_changes ch
+          join imports i on i.id = ch.import_id
+          where ch.client_id = ${clientId}::uuid and i.workspace_id = ${workspaceId}::uuid
+            and i.batch_id is not null and i.status <> 'undone'
+        ),
+        per_batch as (
+          select batch_id, bool_or(created) as created, max(at) as at from touches group by batch_id
+        )
+        select b.id, b.kind, b.name, b.vendor, b.cost_kopecks, p.created, p.at, (count(*) over ())::int as total
+        from per_batch p
+        join batches b on b.id = p.batch_id and b.workspace_id = ${workspaceId}::uuid
+        order by p.at desc, b.id
+        limit ${CLIENT_BATCHES_MAX}`,
+  );
+  return {
+    items: rows.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      name: r.name,
+      vendor: r.vendor,
+      cost: r.cost_kopecks === null ? null : { kopecks: Number(r.cost_kopecks), currency: 'RUB' },
+      action: r.created ? 'created' : 'updated',
+      at: new Date(r.at),
+    })),
+    total: rows[0]?.total ?? 0,
   };
 }
 
@@ -116,6 +206,7 @@ function auditSnapshot(detail: ClientDetail) {
     temperatureReasons: _reasons,
     consents: _consents,
     batch: _batch,
+    batches: _batches,
     referrer: _referrer,
     ...rest
   } = detail;

@@ -91,6 +91,13 @@ export default {
   source: {
     title: 'Source',
     batch: 'Batch',
+    batches: 'Batches',
+    createdFrom: 'Created from batch “{{name}}”',
+    updatedBy: 'Updated by batch “{{name}}”',
+    moreBatches_one: 'and {{count}} more batch',
+    moreBatches_few: 'and {{count}} more batches',
+    moreBatches_many: 'and {{count}} more batches',
+    moreBatches_other: 'and {{count}} more batches',
   },
   temperature: {
     title: 'Temperature',

@@ -87,6 +87,13 @@ export default {
   source: {
     title: 'Источник',
     batch: 'Партия',
+    batches: 'Партии',
+    createdFrom: 'Создан из партии «{{name}}»',
+    updatedBy: 'Обновлён партией «{{name}}»',
+    moreBatches_one: 'и ещё {{count}} партия',
+    moreBatches_few: 'и ещё {{count}} партии',
+    moreBatches_many: 'и ещё {{count}} партий',
+    moreBatches_other: 'и ещё {{count}} партии',
   },
   temperature: {
     title: 'Температура',

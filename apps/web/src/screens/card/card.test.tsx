@@ -108,6 +108,52 @@ describe('client card', () => {
     expect(await screen.findByText('Пока ничего не произошло.')).toBeTruthy();
   });
 
+  it('lists every batch that touched the client: the one it came from and the one that updated it', async () => {
+    const bought = { id: 'b-1', name: 'База застройщика', vendor: 'ООО Лиды' };
+    api.clients.get.query.mockResolvedValue(
+      cardFixture({
+        source: {
+          channel: 'purchased_list',
+          batchId: bought.id,
+          batch: bought,
+          referrer: null,
+          batches: {
+            total: 2,
+            items: [
+              {
+                id: 'b-2',
+                kind: 'other_system',
+                name: 'Перенос из amoCRM',
+                vendor: null,
+                cost: null,
+                action: 'updated',
+                at: '2026-03-10T10:00:00.000Z',
+              },
+              {
+                ...bought,
+                kind: 'purchased_list',
+                cost: { kopecks: 1_250_000, currency: 'RUB' },
+                action: 'created',
+                at: '2026-01-15T10:00:00.000Z',
+              },
+            ],
+          },
+        },
+      } as never),
+    );
+    renderCard();
+    const list = await screen.findByTestId('source-batches');
+    const lines = within(list)
+      .getAllByRole('listitem')
+      .map((li) => li.textContent?.replace(/\s/g, ' '));
+    expect(lines).toEqual([
+      'Обновлён партией «Перенос из amoCRM» · Другая система · 10 мар. 2026 г.',
+      'Создан из партии «База застройщика» · Купленная база · ООО Лиды · 12 500,00 ₽ · 15 янв. 2026 г.',
+    ]);
+    // The creating batch is a line of the list, not a second "Партия" term.
+    expect(screen.queryByText('Партия')).toBeNull();
+  });
+
   it('hides every write control from a viewer', async () => {
     renderCard('viewer');
     await screen.findByTestId('temperature');

@@ -68,6 +68,7 @@ export function cardFixture(overrides: Partial<ClientCard> = {}): ClientCard {
       channel: 'referral',
       referrerClientId: OTHER_ID,
       batch: null,
+      batches: { items: [], total: 0 },
       referrer: { id: OTHER_ID, displayName: 'Петров Пётр' },
     },
     phones: [

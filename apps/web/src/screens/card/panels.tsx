@@ -56,15 +56,53 @@ export function ContactsPanel({ card }: { card: ClientCard }) {
   );
 }
 
+/** A batch that created or updated the client, as `clients.get` lists them in `source.batches`. */
+/** The batches that touched the client, newest first (at most 20 of `total`). */
+type SourceBatches = ClientCard['source']['batches'];
+
+/** «Создан из партии …» / «Обновлён партией …», each with its kind, vendor, cost and date. */
+function SourceBatchList({ batches }: { batches: SourceBatches }) {
+  const { t } = useTranslation('card');
+  const locale = useLocale();
+  const format = useFormat();
+  if (batches.items.length === 0) return null;
+  const more = batches.total - batches.items.length;
+  return (
+    <>
+      <h3>{t('source.batches')}</h3>
+      <ul className="contact-list" data-testid="source-batches">
+        {batches.items.map((b) => (
+          <li key={b.id}>
+            {b.action === 'created'
+              ? t('source.createdFrom', { name: b.name })
+              : t('source.updatedBy', { name: b.name })}
+            <span className="muted">
+              {' · '}
+              {label('batchKind', b.kind, locale)}
+              {b.vendor ? ` · ${b.vendor}` : null}
+              {b.cost ? ` · ${format.money(b.cost.kopecks, b.cost.currency)}` : null}
+              {` · ${format.date(b.at)}`}
+            </span>
+          </li>
+        ))}
+      </ul>
+      {more > 0 ? <p className="muted">{t('source.moreBatches', { count: more })}</p> : null}
+    </>
+  );
+}
+
 export function SourcePanel({ card }: { card: ClientCard }) {
   const { t } = useTranslation('card');
   const locale = useLocale();
   const source = card.source;
+  const batches = source.batches;
+  // The creating batch is already a line of the list; the term is for when the list lacks it.
+  const batchListed = batches.items.some((b) => b.id === source.batch?.id);
   const details = (() => {
     switch (source.channel) {
       case 'purchased_list':
       case 'import':
-        return card.source.batch ? (
+        return card.source.batch && !batchListed ? (
           <Term term={t('source.batch')}>
             {card.source.batch.name}
             {card.source.batch.vendor ? <span className="muted"> · {card.source.batch.vendor}</span> : null}
@@ -113,6 +151,7 @@ export function SourcePanel({ card }: { card: ClientCard }) {
         <Term term={t('form.sourceChannel')}>{label('sourceChannel', source.channel, locale)}</Term>
         {details}
       </dl>
+      <SourceBatchList batches={batches} />
     </section>
   );
 }
