@@ -228,6 +228,15 @@ describe('an import from upload to undo', () => {
     expect(fromBatch.items.map((c) => c.displayName)).toEqual([expect.stringContaining('Иванов')]);
     const filled = await owner.trpc.clients.get.query({ id: existingId });
     expect(filled.city).toBe('Казань');
+    // The card of a client the import updated names its batch, with vendor and cost.
+    expect(filled.source.batches.items).toEqual([
+      expect.objectContaining({
+        id: started.batchId,
+        action: 'updated',
+        vendor: 'ООО Базы',
+        cost: { kopecks: 1_500_000, currency: 'RUB' },
+      }),
+    ]);
 
     const response = await viewer.fetch(`http://test.local/api/imports/${importId}/errors.csv`);
     expect(response.headers.get('content-disposition')).toContain('-errors.csv"');
@@ -316,7 +325,7 @@ describe('a purchase file', () => {
     const lines = report.trimEnd().split('\r\n');
     expect(lines.slice(1).map((l) => l.split(',').slice(0, 5).join(','))).toEqual([
       '4,7,CustomerID,,client_required',
-      "5,4,Quantity,'-1,purchase_return",
+      '5,4,Quantity,-1,purchase_return',
     ]);
     const runReport = await (await owner.fetch(`http://test.local/api/imports/${id}/errors.csv`)).text();
     expect(runReport.trimEnd().split('\r\n')).toHaveLength(1);
