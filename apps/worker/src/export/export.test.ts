@@ -167,7 +167,8 @@ describe('exportClients', () => {
       '',
       '',
       // A cell starting with `+` is a formula to Excel: the apostrophe keeps it text.
-      "'+79161234567, +74951234567",
+      // Phones are left as written: digits and + - ( ) . , make no formula.
+      '+79161234567, +74951234567',
       'petr@example.ru, p.ivanov@example.com',
       '1985-03-07',
       'Москва',
@@ -188,7 +189,7 @@ describe('exportClients', () => {
     expect(byExternalId.get('EXT-3')?.[17]).toBe('Рекомендация');
   });
 
-  it('escapes formula-looking cells as text, in CSV and XLSX', async () => {
+  it('escapes formula-looking cells as text, in CSV and XLSX; numbers stay as written', async () => {
     const columns = ['displayName', 'legalName', 'city', 'address', 'tags', 'externalId'];
     const { bytes } = await run({ columns });
     const csvRow = csvRecords(bytes).find((r) => r[5] === 'EXT-2');
@@ -196,8 +197,10 @@ describe('exportClients', () => {
       `'=HYPERLINK("http://evil.example","Ромашка")`,
       "'@ООО «Ромашка»",
       "'+7 Самара",
-      "'-1",
-      "'+79990000000",
+      // A number (an address of "-1", a tag of "+79990000000") is no formula: left as written,
+      // and an XLSX cell of text all the same.
+      '-1',
+      '+79990000000',
       'EXT-2',
     ];
     expect(csvRow).toEqual(expected);
