@@ -140,6 +140,8 @@ describe('a Russian Excel export through the web app', () => {
     await page.getByTestId('import-clients-link').click();
     await page.getByTestId('client-row').first().waitFor();
     await page.getByTestId('client-search').fill('Федоров');
+    // The search is in the address once typing pauses: the rows below are its results, not the list's.
+    await page.waitForURL(/[?&]q=/);
     // The worker is still recomputing the new clients on the one embedded connection: allow for it.
     await expect
       .poll(() => page.getByTestId('client-row').allTextContents(), { timeout: 30_000 })

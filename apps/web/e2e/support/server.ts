@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const apiDir = fileURLToPath(new URL('../../../api', import.meta.url));
@@ -36,7 +36,9 @@ export async function startApi(options: {
     CB_DATA_DIR: options.dataDir,
     WEB_DIST_DIR: webDist,
     PUBLIC_URL: `http://localhost:${options.port}`,
-    LOG_LEVEL: 'warn',
+    // `CB_E2E_LOG_LEVEL=info CB_E2E_LOG_FILE=/tmp/api.log`: every request and job of the server,
+    // with its time, kept in a file (how a failure on a loaded machine was read).
+    LOG_LEVEL: process.env.CB_E2E_LOG_LEVEL ?? 'warn',
   };
   delete env.DATABASE_URL;
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
@@ -50,6 +52,7 @@ export async function startApi(options: {
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
+    if (process.env.CB_E2E_LOG_FILE) appendFileSync(process.env.CB_E2E_LOG_FILE, chunk);
   });
   child.stderr?.on('data', (chunk: Buffer) => {
     output += chunk.toString();

@@ -1,12 +1,14 @@
 import type { Role } from '@cb/domain/ui';
-import { configure, screen, waitFor, within } from '@testing-library/react';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { configure, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { useLocation } from 'react-router';
+import type { ReactNode } from 'react';
+import { createMemoryRouter, Link, RouterProvider, useLocation } from 'react-router';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { type Me, SessionProvider } from '../../app/session.tsx';
 import { renderWithProviders } from '../../testing/render.tsx';
 import type { ClientRow } from './client-table.tsx';
-import ClientsScreen from './index.tsx';
+import ClientsScreen, { SEARCH_DEBOUNCE_MS } from './index.tsx';
 
 // The whole screen in jsdom is slow to query by role; give async queries room on a busy machine.
 configure({ asyncUtilTimeout: 4000 });
@@ -129,6 +131,47 @@ describe('Clients screen', () => {
     await user.click(screen.getByRole('button', { name: 'Очистить поиск' }));
     expect(await screen.findByRole('link', { name: 'Клиент 1' })).toBeTruthy();
     expect(location).toBe('');
+  });
+
+  it('drops a search still waiting for typing to pause when the person goes to another screen', async () => {
+    // The app's own kind of router: a screen's code is loaded before the router leaves this page.
+    let loaded: (screen: { Component: () => ReactNode }) => void = () => undefined;
+    const me = {
+      user: { id: OWNER, name: 'Ольга', email: 'olga@example.ru' },
+      role: 'manager',
+    } as unknown as Me;
+    const router = createMemoryRouter(
+      [
+        {
+          path: '/clients',
+          element: (
+            <SessionProvider value={me}>
+              <Link to="/duplicates">Дубликаты</Link>
+              <ClientsScreen />
+            </SessionProvider>
+          ),
+        },
+        { path: '/duplicates', lazy: () => new Promise((resolve) => (loaded = resolve)) },
+      ],
+      { initialEntries: ['/clients'] },
+    );
+    const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+    render(
+      <QueryClientProvider client={queryClient}>
+        <RouterProvider router={router} />
+      </QueryClientProvider>,
+    );
+    const user = userEvent.setup();
+    await screen.findAllByTestId('client-row');
+    await user.type(screen.getByTestId('client-search'), 'Фёд');
+    // Away before the pause is over; the next screen's code comes in after it.
+    await user.click(screen.getByRole('link', { name: 'Дубликаты' }));
+    await new Promise((resolve) => setTimeout(resolve, SEARCH_DEBOUNCE_MS * 3));
+    expect(router.state.navigation.state).toBe('loading');
+    loaded({ Component: () => <p>экран дубликатов</p> });
+    expect(await screen.findByText('экран дубликатов')).toBeTruthy();
+    expect(router.state.location.pathname).toBe('/duplicates');
+    expect(api.search).not.toHaveBeenCalled();
   });
 
   it('says nothing was found for a search without hits', async () => {

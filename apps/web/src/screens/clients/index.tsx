@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
-import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useCallback, useContext, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useSearchParams } from 'react-router';
+import { Link, UNSAFE_DataRouterStateContext, useLocation, useSearchParams } from 'react-router';
 import { trpc } from '../../api/trpc.ts';
 import { useCan } from '../../app/session.tsx';
 import { Page } from '../../ui/page.tsx';
@@ -193,11 +193,23 @@ function SearchBox({ value, onChange }: { value: string; onChange: (q: string) =
   const [draft, setDraft] = useState(value);
   const latest = useRef(onChange);
   latest.current = onChange;
+  // A search still waiting for typing to pause when the person goes to another screen is dropped:
+  // writing it to this page's address then would cancel that navigation (the router keeps this
+  // page until the next one's code is loaded) and pull them back here.
+  const routerState = useContext(UNSAFE_DataRouterStateContext);
+  const { pathname } = useLocation();
+  const leaving = useRef(false);
+  leaving.current =
+    routerState !== null &&
+    routerState.navigation.state !== 'idle' &&
+    routerState.navigation.location.pathname !== pathname;
   useEffect(() => setDraft((d) => (d.trim() === value ? d : value)), [value]);
   useEffect(() => {
     const next = draft.trim();
     if (next === value) return;
-    const timer = setTimeout(() => latest.current(next), SEARCH_DEBOUNCE_MS);
+    const timer = setTimeout(() => {
+      if (!leaving.current) latest.current(next);
+    }, SEARCH_DEBOUNCE_MS);
     return () => clearTimeout(timer);
   }, [draft, value]);
   return (
