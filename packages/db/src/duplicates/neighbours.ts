@@ -41,6 +41,7 @@ export class NeighbourWords {
   readonly #known = new Map<string, string[]>();
   /** `near|exact` → the block's clients, or null when it has more than the block size. */
   readonly #blocks = new Map<string, string[] | null>();
+  #blockIds = 0;
 
   async of(db: Executor, workspaceId: string, words: Iterable<string>): Promise<Map<string, string[]>> {
     const wanted = [...new Set(words)].filter((w) => w.length >= MIN_WORD_LENGTH);
@@ -99,9 +100,15 @@ export class NeighbourWords {
             ) s
           ) b`,
       );
-      if (this.#blocks.size > 200_000) this.#blocks.clear();
+      // Bounded by the ids it holds (a block has up to `maxBlockSize`), some 40 MB at most.
+      if (this.#blockIds > 500_000) {
+        this.#blocks.clear();
+        this.#blockIds = 0;
+      }
       for (const row of rows) {
-        this.#blocks.set(`${row.near}|${row.exact}`, row.n > maxBlockSize ? null : (row.members ?? []));
+        const members = row.n > maxBlockSize ? null : (row.members ?? []);
+        this.#blocks.set(`${row.near}|${row.exact}`, members);
+        this.#blockIds += 1 + (members?.length ?? 0);
       }
     }
     return new Map(wanted.map((b) => [keyOf(b), this.#blocks.get(keyOf(b)) ?? null]));
