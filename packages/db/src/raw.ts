@@ -1,4 +1,4 @@
-import type { SQL } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Executor } from './client.ts';
 
 /**
@@ -10,6 +10,10 @@ export async function queryRows<T>(db: Executor, query: SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown as { rows: T[] };
   return result.rows;
 }
+
+/** One typed array parameter (`$1::uuid[]`): `unnest` of a set of them turns arrays into rows. */
+export const arrayParam = (values: unknown[], type: string): SQL =>
+  sql`${sql.param(values)}::${sql.raw(type)}[]`;
 
 export function toDate(value: string | Date | null): Date | null {
   if (value === null) return null;

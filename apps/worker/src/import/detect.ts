@@ -81,6 +81,18 @@ export function detectFormat(
   };
 }
 
+/** The first bytes of a file, as `detectFormat` wants them. */
+export async function readHead(path: string): Promise<{ head: Uint8Array; complete: boolean }> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(DETECT_HEAD_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, DETECT_HEAD_BYTES, 0);
+    return { head: buffer.subarray(0, bytesRead), complete: bytesRead < DETECT_HEAD_BYTES };
+  } finally {
+    await handle.close();
+  }
+}
+
 /**
  * `detectFormat` for a file on disk. When the head is plain ASCII, UTF-8 and Windows-1251 read it
  * alike, so the encoding is decided by the first non-ASCII bytes further in (streamed, at most
@@ -89,16 +101,7 @@ export function detectFormat(
  * letter would silently become U+FFFD.
  */
 export async function detectFileFormat(path: string, fileName?: string): Promise<DetectionResult> {
-  const handle = await open(path, 'r');
-  let head: Uint8Array;
-  try {
-    const buffer = Buffer.alloc(DETECT_HEAD_BYTES);
-    const { bytesRead } = await handle.read(buffer, 0, DETECT_HEAD_BYTES, 0);
-    head = buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
-  const complete = head.length < DETECT_HEAD_BYTES;
+  const { head, complete } = await readHead(path);
   const detected = detectFormat(head, fileName, { complete });
   // Only a BOM-less UTF-8 guess made on ASCII alone is open to doubt (UTF-16 without a BOM is
   // also all bytes below 0x80, but `detectFormat` has already told it apart by its NULs).

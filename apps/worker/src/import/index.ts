@@ -17,6 +17,7 @@ export {
   type DetectionError,
   type DetectionResult,
   detectFormat,
+  readHead,
   type TextEncodingName,
 } from './detect.ts';
 export { ImportReadError, type ImportReadErrorCode, type ImportReadErrorInfo } from './errors.ts';
@@ -26,7 +27,6 @@ export {
   type ImportFileInspection,
   inspectImportFile,
   type RegisterImportInput,
-  readHead,
   registerImport,
   SAMPLE_ROWS,
 } from './inspect.ts';

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import {
   createImport,
   type DatabaseHandle,
@@ -9,7 +9,7 @@ import {
   storeImportFile,
 } from '@cb/db';
 import { suggestMapping } from '@cb/domain';
-import { DETECT_HEAD_BYTES, type DetectedFormat, detectFileFormat } from './detect.ts';
+import { type DetectedFormat, detectFileFormat } from './detect.ts';
 import { ImportReadError } from './errors.ts';
 import { readCsvFile } from './read-csv.ts';
 import { readXlsx } from './read-xlsx.ts';
@@ -34,18 +34,6 @@ export type ImportFileInspection = {
   totalRows: number | null;
   size: number;
 };
-
-/** The first bytes of a file, as `detectFormat` wants them. */
-export async function readHead(path: string): Promise<{ head: Uint8Array; complete: boolean }> {
-  const handle = await open(path, 'r');
-  try {
-    const buffer = Buffer.alloc(DETECT_HEAD_BYTES);
-    const { bytesRead } = await handle.read(buffer, 0, DETECT_HEAD_BYTES, 0);
-    return { head: buffer.subarray(0, bytesRead), complete: bytesRead < DETECT_HEAD_BYTES };
-  } finally {
-    await handle.close();
-  }
-}
 
 /** Detects the format of a file on disk; an unreadable one throws `ImportReadError`. */
 export async function detectFile(path: string, fileName?: string): Promise<DetectedFormat> {

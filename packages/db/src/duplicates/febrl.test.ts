@@ -5,9 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { matchKey, pairQuality, parseIsoDate, personDisplayName } from '@cb/domain';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { arrayParam } from '../raw.ts';
 import { duplicatePairs } from '../schema/index.ts';
 import { openTestDatabase, seedWorkspace, type TestDatabase } from '../testing/index.ts';
-import { arrayParam } from './keys.ts';
 import { scanDuplicates } from './scan.ts';
 
 /**

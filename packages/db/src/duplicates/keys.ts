@@ -8,13 +8,9 @@ import {
 } from '@cb/domain';
 import { type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../client.ts';
-import { queryRows } from '../raw.ts';
+import { arrayParam, queryRows } from '../raw.ts';
 import { type NeighbourWords, neighbourHits } from './neighbours.ts';
 import { enqueueDuplicateCheck } from './outbox.ts';
-
-/** One typed array parameter: `unnest` turns a set of them into rows in one statement. */
-export const arrayParam = (values: unknown[], type: string): SQL =>
-  sql`${sql.param(values)}::${sql.raw(type)}[]`;
 
 /**
  * A key shared by more clients than this identifies nobody (a call-centre phone, `Иванов А.`):

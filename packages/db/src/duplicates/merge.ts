@@ -13,8 +13,8 @@ import { writeAudit } from '../queries/audit.ts';
 import type { MutationContext, ReadScope } from '../queries/context.ts';
 import { type DbFailure, notFound } from '../queries/failures.ts';
 import { enqueueRecompute } from '../queries/outbox.ts';
-import { queryRows, toDate } from '../raw.ts';
-import { arrayParam, deleteDuplicateKeys, refreshDuplicateKeys } from './keys.ts';
+import { arrayParam, queryRows, toDate } from '../raw.ts';
+import { deleteDuplicateKeys, refreshDuplicateKeys } from './keys.ts';
 
 /** Fields a merge fills on the survivor, each from the survivor or from the merged record. */
 export const MERGE_FIELDS = [

@@ -1,10 +1,10 @@
-import { blockingKeys } from '@cb/domain';
+import { blockingKeys, nameWords } from '@cb/domain';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { duplicatePairs } from '../schema/index.ts';
 import { openTestDatabase, seedWorkspace, type TestDatabase } from '../testing/index.ts';
 import { findDuplicateMatches, loadDuplicateRecords, pairKey } from './keys.ts';
-import { NeighbourWords, nameWords, neighbourHits } from './neighbours.ts';
+import { NeighbourWords, neighbourHits } from './neighbours.ts';
 import { checkDuplicates, scanDuplicates } from './scan.ts';
 import { createPerson } from './test-support.ts';
 

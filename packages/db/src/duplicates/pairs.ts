@@ -5,9 +5,9 @@ import type { Executor } from '../client.ts';
 import { writeAudit } from '../queries/audit.ts';
 import type { MutationContext, ReadScope } from '../queries/context.ts';
 import { type DbFailure, notFound } from '../queries/failures.ts';
-import { queryRows, toDate } from '../raw.ts';
+import { arrayParam, queryRows, toDate } from '../raw.ts';
 import type { DuplicatePairStatus } from '../schema/imports.ts';
-import { arrayParam, loadDuplicateRecords } from './keys.ts';
+import { loadDuplicateRecords } from './keys.ts';
 import { scoreStoredPair, upsertDuplicatePairs } from './scan.ts';
 
 /** What the review queue shows of each client of a pair. */

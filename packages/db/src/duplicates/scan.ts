@@ -1,9 +1,8 @@
 import { type DuplicateRecord, scorePair } from '@cb/domain';
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../client.ts';
-import { queryRows } from '../raw.ts';
+import { arrayParam, queryRows } from '../raw.ts';
 import {
-  arrayParam,
   type ClientKeys,
   findDuplicateMatches,
   flushPendingKeys,
@@ -306,28 +305,49 @@ async function* pairChunks(
   const words = new NeighbourWords();
   for await (const ids of clientIdChunks(db, workspaceId, options.chunkSize)) {
     const candidates = await chunkCandidates(db, workspaceId, ids, options.maxBlockSize);
-    // Trigram neighbours of the chunk's names, as pairs of the same shape (the smaller id in the
-    // chunk: the relation is symmetric, so the chunk of the other finds the rest).
-    if (!options.neighbours) {
-      yield { ids, candidates, found: await options.records.get(db, workspaceId, candidates.flat()) };
-      continue;
+    // The chunk's own records, read once: the trigram neighbours of their names need them first.
+    const own = options.neighbours
+      ? await options.records.get(db, workspaceId, ids)
+      : new Map<string, DuplicateRecord>();
+    if (options.neighbours) {
+      candidates.push(
+        ...(await neighbourPairs(db, workspaceId, ids, own, candidates, options.maxBlockSize, words)),
+      );
     }
-    const own = await options.records.get(db, workspaceId, ids);
-    const records = ids.map((id) => own.get(id)).filter((r): r is DuplicateRecord => r !== undefined);
-    const known = new Set(candidates.map(([a, b]) => `${a}|${b}`));
-    for (const hit of await neighbourHits(db, workspaceId, records, {
-      maxBlockSize: options.maxBlockSize,
-      words,
-    })) {
-      const a = records[hit.idx]!.id;
-      const b = hit.clientId;
-      if (a >= b || known.has(`${a}|${b}`)) continue;
-      known.add(`${a}|${b}`);
-      candidates.push([a, b]);
-    }
-    const found = await options.records.get(db, workspaceId, candidates.flat());
+    const found = await options.records.get(
+      db,
+      workspaceId,
+      candidates.flat().filter((id) => !own.has(id)),
+    );
+    for (const [id, record] of own) found.set(id, record);
     yield { ids, candidates, found };
   }
+}
+
+/**
+ * The trigram-neighbour pairs of a chunk not among its key candidates, of the same shape: the
+ * smaller id in the chunk (the relation is symmetric, so the chunk of the other finds the rest).
+ */
+async function neighbourPairs(
+  db: Executor,
+  workspaceId: string,
+  ids: string[],
+  own: Map<string, DuplicateRecord>,
+  candidates: [string, string][],
+  maxBlockSize: number,
+  words: NeighbourWords,
+): Promise<[string, string][]> {
+  const records = ids.flatMap((id) => own.get(id) ?? []);
+  const known = new Set(candidates.map(([a, b]) => `${a}|${b}`));
+  const pairs: [string, string][] = [];
+  for (const hit of await neighbourHits(db, workspaceId, records, { maxBlockSize, words })) {
+    const a = records[hit.idx]!.id;
+    const b = hit.clientId;
+    if (a >= b || known.has(`${a}|${b}`)) continue;
+    known.add(`${a}|${b}`);
+    pairs.push([a, b]);
+  }
+  return pairs;
 }
 
 /** Key rows (clients) written or deleted by pass 1 from which planner statistics may be taken again. */

@@ -22,11 +22,11 @@ import {
   type SourceChannel,
   scorePair,
 } from '@cb/domain';
-import { type SQL, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Executor } from '../client.ts';
 import { findDuplicateMatches, insertDuplicateKeys, writeDuplicateKeys } from '../duplicates/keys.ts';
 import { uuidv7 } from '../ids.ts';
-import { queryRows } from '../raw.ts';
+import { arrayParam, queryRows } from '../raw.ts';
 import type { DuplicateMatchBy, ImportDuplicatePolicy } from '../schema/imports.ts';
 import {
   type ConvertedClientRow,
@@ -230,7 +230,6 @@ function mergeInto(
   return changed;
 }
 
-const arr = (values: unknown[], type: string): SQL => sql`${sql.param(values)}::${sql.raw(type)}[]`;
 const TAG_SEP = '\u001f';
 
 type StoredRow = {
@@ -299,7 +298,7 @@ async function lookUp(
     const rows = await queryRows<{ key: string; id: string; name: string }>(
       db,
       sql`select external_id as key, id::text as id, display_name as name from clients
-          where workspace_id = ${ws}::uuid and external_id = any(${arr(externalIds, 'text')})`,
+          where workspace_id = ${ws}::uuid and external_id = any(${arrayParam(externalIds, 'text')})`,
     );
     for (const r of rows) {
       byExternalId.set(r.key, r.id);
@@ -318,7 +317,7 @@ async function lookUp(
     const rows = await queryRows<{ key: string; id: string; name: string }>(
       db,
       sql`select v.key, m.id::text as id, m.name
-          from unnest(${arr([...new Set(values)], 'text')}) as v(key)
+          from unnest(${arrayParam([...new Set(values)], 'text')}) as v(key)
           cross join lateral (
             select c.id, c.display_name as name
             from ${table} x join clients c on c.id = x.client_id
@@ -359,7 +358,7 @@ async function lookUp(
     if (missing.length > 0) {
       const rows = await queryRows<{ id: string; name: string }>(
         db,
-        sql`select id::text as id, display_name as name from clients where id = any(${arr(missing, 'uuid')})`,
+        sql`select id::text as id, display_name as name from clients where id = any(${arrayParam(missing, 'uuid')})`,
       );
       for (const r of rows) names.set(r.id, r.name);
     }
@@ -384,13 +383,13 @@ async function loadStored(
           (select coalesce(jsonb_agg(jsonb_build_object('address', e.address, 'type', e.type)
                    order by e.position, e.id), '[]') from client_emails e where e.client_id = c.id) as emails
         from clients c
-        where c.workspace_id = ${ctx.workspaceId}::uuid and c.id = any(${arr(ids, 'uuid')})
+        where c.workspace_id = ${ctx.workspaceId}::uuid and c.id = any(${arrayParam(ids, 'uuid')})
         for update of c`,
   );
   const mine = await queryRows<{ id: string }>(
     db,
     sql`select client_id::text as id from import_changes
-        where import_id = ${ctx.importId}::uuid and action = 'created' and client_id = any(${arr(ids, 'uuid')})`,
+        where import_id = ${ctx.importId}::uuid and action = 'created' and client_id = any(${arrayParam(ids, 'uuid')})`,
   );
   const createdHere = new Set(mine.map((r) => r.id));
   for (const r of rows) {
@@ -641,25 +640,25 @@ export async function writeImportErrors(
     await db.execute(sql`
       insert into import_errors (import_id, dry_run, row, "column", header, value, code, message, row_imported)
       select ${importId}::uuid, ${dryRun}, t.row, t.col, t.header, t.value, t.code, t.message, t.imported
-      from unnest(${arr(
+      from unnest(${arrayParam(
         part.map((e) => e.row),
         'int',
-      )}, ${arr(
+      )}, ${arrayParam(
         part.map((e) => e.column),
         'int',
-      )}, ${arr(
+      )}, ${arrayParam(
         part.map((e) => e.header),
         'text',
-      )}, ${arr(
+      )}, ${arrayParam(
         part.map((e) => e.value),
         'text',
-      )}, ${arr(
+      )}, ${arrayParam(
         part.map((e) => e.code),
         'text',
-      )}, ${arr(
+      )}, ${arrayParam(
         part.map((e) => e.message),
         'text',
-      )}, ${arr(
+      )}, ${arrayParam(
         part.map((e) => e.rowImported),
         'bool',
       )}) as t(row, col, header, value, code, message, imported)`);
@@ -687,52 +686,52 @@ export async function writeClientChunk(
         t.display_name, t.match_key, t.city, t.address,
         coalesce(string_to_array(nullif(t.tags, ''), ${TAG_SEP}), '{}'), t.custom::jsonb, t.external_id,
         ${ctx.ownerId}::uuid, ${ctx.sourceChannel}, ${ctx.batchId}::uuid
-      from unnest(${arr(
+      from unnest(${arrayParam(
         created.map((p) => p.id),
         'uuid',
-      )}, ${arr(
+      )}, ${arrayParam(
         s.map((c) => c.kind),
         'text',
-      )}, ${arr(
+      )}, ${arrayParam(
         s.map((c) => c.lastName),
         'text',
-      )}, ${arr(
+      )}, ${arrayParam(
         s.map((c) => c.firstName),
         'text',
-      )}, ${arr(
+      )}, ${arrayParam(
         s.map((c) => c.patronymic),
         'text',
-      )}, ${arr(
+      )}, ${arrayParam(
         s.map((c) => c.birthday),
         'date',
-      )}, ${arr(
+      )}, ${arrayParam(
         s.map((c) => c.legalName),
         'text',
-      )}, ${arr(
+      )}, ${arrayParam(
         s.map((c) => c.inn),
         'text',
-      )}, ${arr(
+      )}, ${arrayParam(
         s.map((c) => c.kpp),
         'text',
-      )}, ${arr(
+      )}, ${arrayParam(
         s.map((c) => c.displayName),
         'text',
-      )}, ${arr(
+      )}, ${arrayParam(
         s.map((c) => c.matchKey),
         'text',
-      )}, ${arr(
+      )}, ${arrayParam(
         s.map((c) => c.city),
         'text',
-      )}, ${arr(
+      )}, ${arrayParam(
         s.map((c) => c.address),
         'text',
-      )}, ${arr(
+      )}, ${arrayParam(
         s.map((c) => c.tags.join(TAG_SEP)),
         'text',
-      )}, ${arr(
+      )}, ${arrayParam(
         s.map((c) => JSON.stringify(c.custom)),
         'text',
-      )}, ${arr(
+      )}, ${arrayParam(
         s.map((c) => c.externalId),
         'text',
       )}) as t(id, kind, last_name, first_name, patronymic, birthday, legal_name, inn, kpp, display_name, match_key,
@@ -753,22 +752,22 @@ export async function writeClientChunk(
     await db.execute(sql`
       insert into client_phones (id, workspace_id, client_id, e164, raw, type, position)
       select t.id, ${ws}::uuid, t.client_id, t.e164, t.raw, t.type, t.position
-      from unnest(${arr(
+      from unnest(${arrayParam(
         phones.map((p) => p.id),
         'uuid',
-      )}, ${arr(
+      )}, ${arrayParam(
         phones.map((p) => p.clientId),
         'uuid',
-      )}, ${arr(
+      )}, ${arrayParam(
         phones.map((p) => p.e164),
         'text',
-      )}, ${arr(
+      )}, ${arrayParam(
         phones.map((p) => p.raw),
         'text',
-      )}, ${arr(
+      )}, ${arrayParam(
         phones.map((p) => p.type),
         'text',
-      )}, ${arr(
+      )}, ${arrayParam(
         phones.map((p) => p.position),
         'int',
       )}) as t(id, client_id, e164, raw, type, position)`);
@@ -788,19 +787,19 @@ export async function writeClientChunk(
     await db.execute(sql`
       insert into client_emails (id, workspace_id, client_id, address, type, position)
       select t.id, ${ws}::uuid, t.client_id, t.address, t.type, t.position
-      from unnest(${arr(
+      from unnest(${arrayParam(
         emails.map((e) => e.id),
         'uuid',
-      )}, ${arr(
+      )}, ${arrayParam(
         emails.map((e) => e.clientId),
         'uuid',
-      )}, ${arr(
+      )}, ${arrayParam(
         emails.map((e) => e.address),
         'text',
-      )}, ${arr(
+      )}, ${arrayParam(
         emails.map((e) => e.type),
         'text',
-      )}, ${arr(
+      )}, ${arrayParam(
         emails.map((e) => e.position),
         'int',
       )}) as t(id, client_id, address, type, position)`);
@@ -817,49 +816,49 @@ export async function writeClientChunk(
         match_key = t.match_key, city = t.city, address = t.address,
         tags = coalesce(string_to_array(nullif(t.tags, ''), ${TAG_SEP}), '{}'), custom = t.custom::jsonb,
         external_id = t.external_id, version = c.version + 1, updated_at = now()
-      from unnest(${arr(
+      from unnest(${arrayParam(
         updated.map((u) => u.id),
         'uuid',
-      )}, ${arr(
+      )}, ${arrayParam(
         s.map((c) => c.lastName),
         'text',
-      )}, ${arr(
+      )}, ${arrayParam(
         s.map((c) => c.firstName),
         'text',
-      )}, ${arr(
+      )}, ${arrayParam(
         s.map((c) => c.patronymic),
         'text',
-      )}, ${arr(
+      )}, ${arrayParam(
         s.map((c) => c.birthday),
         'date',
-      )}, ${arr(
+      )}, ${arrayParam(
         s.map((c) => c.legalName),
         'text',
-      )}, ${arr(
+      )}, ${arrayParam(
         s.map((c) => c.inn),
         'text',
-      )}, ${arr(
+      )}, ${arrayParam(
         s.map((c) => c.kpp),
         'text',
-      )}, ${arr(
+      )}, ${arrayParam(
         s.map((c) => c.displayName),
         'text',
-      )}, ${arr(
+      )}, ${arrayParam(
         s.map((c) => c.matchKey),
         'text',
-      )}, ${arr(
+      )}, ${arrayParam(
         s.map((c) => c.city),
         'text',
-      )}, ${arr(
+      )}, ${arrayParam(
         s.map((c) => c.address),
         'text',
-      )}, ${arr(
+      )}, ${arrayParam(
         s.map((c) => c.tags.join(TAG_SEP)),
         'text',
-      )}, ${arr(
+      )}, ${arrayParam(
         s.map((c) => JSON.stringify(c.custom)),
         'text',
-      )}, ${arr(
+      )}, ${arrayParam(
         s.map((c) => c.externalId),
         'text',
       )}) as t(id, last_name, first_name, patronymic, birthday, legal_name, inn, kpp, display_name, match_key,
@@ -902,19 +901,19 @@ export async function writeClientChunk(
     await db.execute(sql`
       insert into import_changes (import_id, client_id, action, before, version_after, row)
       select ${ctx.importId}::uuid, t.id, t.action, t.before::jsonb, t.version, t.row
-      from unnest(${arr(
+      from unnest(${arrayParam(
         changes.map((c) => c.id),
         'uuid',
-      )}, ${arr(
+      )}, ${arrayParam(
         changes.map((c) => c.action),
         'text',
-      )}, ${arr(
+      )}, ${arrayParam(
         changes.map((c) => c.before),
         'text',
-      )}, ${arr(
+      )}, ${arrayParam(
         changes.map((c) => c.version),
         'int',
-      )}, ${arr(
+      )}, ${arrayParam(
         changes.map((c) => c.row),
         'int',
       )}) as t(id, action, before, version, row)

@@ -24,11 +24,11 @@ import {
   type RowToPurchaseResult,
   rowToPurchaseLine,
 } from '@cb/domain';
-import { type SQL, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Executor } from '../client.ts';
 import { refreshDuplicateKeys } from '../duplicates/keys.ts';
 import { RECOMPUTE_CLIENT } from '../queries/outbox.ts';
-import { queryRows } from '../raw.ts';
+import { arrayParam, queryRows } from '../raw.ts';
 
 export type PurchaseChunkContext = {
   workspaceId: string;
@@ -67,8 +67,6 @@ export type PurchaseChunkResult = {
   /** Clients whose purchases changed (recompute is queued for them in the same transaction). */
   clientIds: string[];
 };
-
-const arr = (values: unknown[], type: string): SQL => sql`${sql.param(values)}::${sql.raw(type)}[]`;
 
 /** The name a client created by a purchase import gets when the file has no name column. */
 export const placeholderClientName = (externalId: string) => `Клиент ${externalId}`;
@@ -122,7 +120,7 @@ async function enqueueClientRecompute(tx: Executor, workspaceId: string, clientI
   await tx.execute(sql`
     insert into outbox (workspace_id, topic, payload)
     select ${workspaceId}::uuid, ${RECOMPUTE_CLIENT}, jsonb_build_object('clientId', t.id)
-    from unnest(${arr(clientIds, 'uuid')}) as t(id)`);
+    from unnest(${arrayParam(clientIds, 'uuid')}) as t(id)`);
 }
 
 type ClientSeed = { externalId: string; name: string | null; city: string | null; row: number };
@@ -142,13 +140,13 @@ async function resolveClients(
       select ${ctx.workspaceId}::uuid, 'person', t.name, t.match_key, t.city, t.external_id, 'import',
         ${ctx.batchId}::uuid, coalesce(${ctx.now?.toISOString() ?? null}::timestamptz, now()),
         coalesce(${ctx.now?.toISOString() ?? null}::timestamptz, now())
-      from unnest(${arr(
+      from unnest(${arrayParam(
         seeds.map((s) => s.externalId),
         'text',
-      )}, ${arr(names, 'text')}, ${arr(
+      )}, ${arrayParam(names, 'text')}, ${arrayParam(
         names.map((n) => matchKey(n)),
         'text',
-      )}, ${arr(
+      )}, ${arrayParam(
         seeds.map((s) => s.city),
         'text',
       )}) as t(external_id, name, match_key, city)
@@ -160,10 +158,10 @@ async function resolveClients(
     await tx.execute(sql`
       insert into import_changes (import_id, client_id, action, version_after, row)
       select ${ctx.importId}::uuid, t.client_id, 'created', 1, t.row
-      from unnest(${arr(
+      from unnest(${arrayParam(
         created.map((c) => c.id),
         'uuid',
-      )}, ${arr(
+      )}, ${arrayParam(
         created.map((c) => rowOf.get(c.external_id) ?? 0),
         'int4',
       )}) as t(client_id, row)
@@ -179,7 +177,7 @@ async function resolveClients(
     tx,
     sql`
       select coalesce(merged_into_id, id) as id, external_id from clients
-      where workspace_id = ${ctx.workspaceId}::uuid and external_id = any(${arr(
+      where workspace_id = ${ctx.workspaceId}::uuid and external_id = any(${arrayParam(
         seeds.map((s) => s.externalId),
         'text',
       )})`,
@@ -253,25 +251,25 @@ export async function applyPurchaseChunk(
       insert into purchases as p (id, workspace_id, client_id, at, amount_kopecks, currency, lines, external_id)
       select md5(t.id_key)::uuid, ${ctx.workspaceId}::uuid, t.client_id, t.at, t.amount, t.currency, t.lines::jsonb,
         t.key
-      from unnest(${arr(
+      from unnest(${arrayParam(
         groups.map((g) => g.idKey),
         'text',
-      )}, ${arr(
+      )}, ${arrayParam(
         groups.map((g) => g.key),
         'text',
-      )}, ${arr(
+      )}, ${arrayParam(
         groups.map((g) => clients.ids.get(g.clientExternalId)),
         'uuid',
-      )}, ${arr(
+      )}, ${arrayParam(
         groups.map((g) => g.at),
         'timestamptz',
-      )}, ${arr(
+      )}, ${arrayParam(
         groups.map((g) => g.amountKopecks),
         'int8',
-      )}, ${arr(
+      )}, ${arrayParam(
         groups.map((g) => g.currency),
         'text',
-      )}, ${arr(
+      )}, ${arrayParam(
         groups.map((g) => JSON.stringify(g.lines)),
         'text',
       )}) as t(id_key, key, client_id, at, amount, currency, lines)
@@ -377,7 +375,7 @@ export async function planPurchaseChunk(
       sql`
         select c.external_id, coalesce(s.id, c.id)::text as id, coalesce(s.display_name, c.display_name) as display_name
         from clients c left join clients s on s.id = c.merged_into_id
-        where c.workspace_id = ${ctx.workspaceId}::uuid and c.external_id = any(${arr(unseen, 'text')})`,
+        where c.workspace_id = ${ctx.workspaceId}::uuid and c.external_id = any(${arrayParam(unseen, 'text')})`,
     );
     for (const c of stored) {
       state.clients.set(c.external_id, { id: c.id, externalId: c.external_id, displayName: c.display_name });

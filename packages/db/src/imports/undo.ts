@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Executor } from '../client.ts';
 import { loadDuplicateRecords, writeDuplicateKeys } from '../duplicates/keys.ts';
 import { writeAudit } from '../queries/audit.ts';
-import { queryRows } from '../raw.ts';
+import { arrayParam, queryRows } from '../raw.ts';
 import { getImportById } from './records.ts';
 import { enqueueChunkRecompute } from './run-state.ts';
 
@@ -21,8 +21,6 @@ export type UndoReport = {
   /** The last client id handled: a resumed undo continues after it. */
   cursor: string | null;
 };
-
-const arr = (values: unknown[], type: string) => sql`${sql.param(values)}::${sql.raw(type)}[]`;
 
 type ChangeRow = {
   client_id: string;
@@ -53,7 +51,7 @@ async function clientsWithHistorySince(
   if (clientIds.length === 0) return new Set();
   const rows = await queryRows<{ id: string }>(
     tx,
-    sql`select t.id::text as id from unnest(${arr(clientIds, 'uuid')}) as t(id)
+    sql`select t.id::text as id from unnest(${arrayParam(clientIds, 'uuid')}) as t(id)
         where exists (select 1 from interactions i where i.client_id = t.id)
           or exists (select 1 from tasks k where k.client_id = t.id)
           or exists (select 1 from consents x where x.client_id = t.id)
@@ -137,7 +135,7 @@ export async function undoImportStep(
       else toRestore.push(ch);
     }
     if (toDelete.length > 0) {
-      await tx.execute(sql`delete from clients where id = any(${arr(toDelete, 'uuid')})`);
+      await tx.execute(sql`delete from clients where id = any(${arrayParam(toDelete, 'uuid')})`);
     }
     if (toRestore.length > 0) {
       const has = (column: string) =>
@@ -161,21 +159,21 @@ export async function undoImportStep(
             then array(select jsonb_array_elements_text(t.b->'fields'->'tags')) else c.tags end,
           custom = case when ${keep('custom')} then t.b->'fields'->'custom' else c.custom end,
           version = c.version + 1, updated_at = now()
-        from (select id, b::jsonb as b from unnest(${arr(
+        from (select id, b::jsonb as b from unnest(${arrayParam(
           toRestore.map((r) => r.client_id),
           'uuid',
-        )}, ${arr(
+        )}, ${arrayParam(
           toRestore.map((r) => JSON.stringify(r.before ?? {})),
           'text',
         )}) as u(id, b)) t
         where c.id = t.id`);
       const phoneIds = toRestore.flatMap((r) => r.before?.phoneIds ?? []);
       if (phoneIds.length > 0) {
-        await tx.execute(sql`delete from client_phones where id = any(${arr(phoneIds, 'uuid')})`);
+        await tx.execute(sql`delete from client_phones where id = any(${arrayParam(phoneIds, 'uuid')})`);
       }
       const emailIds = toRestore.flatMap((r) => r.before?.emailIds ?? []);
       if (emailIds.length > 0) {
-        await tx.execute(sql`delete from client_emails where id = any(${arr(emailIds, 'uuid')})`);
+        await tx.execute(sql`delete from client_emails where id = any(${arrayParam(emailIds, 'uuid')})`);
       }
       const ids = toRestore.map((r) => r.client_id);
       await writeDuplicateKeys(

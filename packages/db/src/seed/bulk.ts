@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../client.ts';
+import { arrayParam } from '../raw.ts';
 import type { SeedData } from './generate.ts';
 
 const CHUNK = 5_000;
@@ -11,7 +12,6 @@ function chunks<T>(rows: T[], size = CHUNK): T[][] {
 }
 
 /** One typed array parameter: `unnest` turns a set of them into rows in one statement. */
-const arr = (values: unknown[], type: string) => sql`${sql.param(values)}::${sql.raw(type)}[]`;
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 /** Tags travel as one text per client, joined by the unit separator, and are split in SQL. */
 const TAG_SEP = '\u001f';
@@ -39,56 +39,56 @@ export async function bulkInsertBase(db: Executor, workspaceId: string, data: Se
         display_name, match_key, city, coalesce(string_to_array(nullif(tags, ''), ${TAG_SEP}), '{}'), owner_id,
         source_channel, created_at, created_at
       from unnest(
-        ${arr(
+        ${arrayParam(
           part.map((c) => c.id),
           'uuid',
-        )}, ${arr(
+        )}, ${arrayParam(
           part.map((c) => c.kind),
           'text',
         )},
-        ${arr(
+        ${arrayParam(
           part.map((c) => c.lastName),
           'text',
-        )}, ${arr(
+        )}, ${arrayParam(
           part.map((c) => c.firstName),
           'text',
         )},
-        ${arr(
+        ${arrayParam(
           part.map((c) => c.patronymic),
           'text',
-        )}, ${arr(
+        )}, ${arrayParam(
           part.map((c) => c.birthday),
           'date',
         )},
-        ${arr(
+        ${arrayParam(
           part.map((c) => c.legalName),
           'text',
-        )}, ${arr(
+        )}, ${arrayParam(
           part.map((c) => c.inn),
           'text',
         )},
-        ${arr(
+        ${arrayParam(
           part.map((c) => c.displayName),
           'text',
-        )}, ${arr(
+        )}, ${arrayParam(
           part.map((c) => c.matchKey),
           'text',
         )},
-        ${arr(
+        ${arrayParam(
           part.map((c) => c.city),
           'text',
-        )}, ${arr(
+        )}, ${arrayParam(
           part.map((c) => c.tags.join(TAG_SEP)),
           'text',
         )},
-        ${arr(
+        ${arrayParam(
           part.map((c) => c.ownerId),
           'uuid',
-        )}, ${arr(
+        )}, ${arrayParam(
           part.map((c) => c.sourceChannel),
           'text',
         )},
-        ${arr(
+        ${arrayParam(
           part.map((c) => iso(c.createdAt)),
           'timestamptz',
         )}
@@ -100,14 +100,14 @@ export async function bulkInsertBase(db: Executor, workspaceId: string, data: Se
     await db.execute(sql`
       insert into client_phones (workspace_id, client_id, e164, raw, type)
       select ${workspaceId}::uuid, client_id, e164, raw, 'mobile'
-      from unnest(${arr(
+      from unnest(${arrayParam(
         part.map((p) => p.clientId),
         'uuid',
-      )}, ${arr(
+      )}, ${arrayParam(
         part.map((p) => p.e164),
         'text',
       )},
-                  ${arr(
+                  ${arrayParam(
                     part.map((p) => p.raw),
                     'text',
                   )}) as t(client_id, e164, raw)`);
@@ -117,10 +117,10 @@ export async function bulkInsertBase(db: Executor, workspaceId: string, data: Se
     await db.execute(sql`
       insert into client_emails (workspace_id, client_id, address, type)
       select ${workspaceId}::uuid, client_id, address, 'personal'
-      from unnest(${arr(
+      from unnest(${arrayParam(
         part.map((e) => e.clientId),
         'uuid',
-      )}, ${arr(
+      )}, ${arrayParam(
         part.map((e) => e.address),
         'text',
       )})
@@ -130,17 +130,17 @@ export async function bulkInsertBase(db: Executor, workspaceId: string, data: Se
     await db.execute(sql`
       insert into purchases (id, workspace_id, client_id, at, amount_kopecks)
       select id, ${workspaceId}::uuid, client_id, at, amount
-      from unnest(${arr(
+      from unnest(${arrayParam(
         part.map((p) => p.id),
         'uuid',
-      )}, ${arr(
+      )}, ${arrayParam(
         part.map((p) => p.clientId),
         'uuid',
       )},
-                  ${arr(
+                  ${arrayParam(
                     part.map((p) => iso(p.at)),
                     'timestamptz',
-                  )}, ${arr(
+                  )}, ${arrayParam(
                     part.map((p) => p.amountKopecks),
                     'int8',
                   )})
@@ -150,17 +150,17 @@ export async function bulkInsertBase(db: Executor, workspaceId: string, data: Se
     await db.execute(sql`
       insert into payments (workspace_id, client_id, purchase_id, at, amount_kopecks, method)
       select ${workspaceId}::uuid, client_id, purchase_id, at, amount, 'card'
-      from unnest(${arr(
+      from unnest(${arrayParam(
         part.map((p) => p.clientId),
         'uuid',
-      )}, ${arr(
+      )}, ${arrayParam(
         part.map((p) => p.purchaseId),
         'uuid',
       )},
-                  ${arr(
+                  ${arrayParam(
                     part.map((p) => iso(p.at)),
                     'timestamptz',
-                  )}, ${arr(
+                  )}, ${arrayParam(
                     part.map((p) => p.amountKopecks),
                     'int8',
                   )})
@@ -170,21 +170,21 @@ export async function bulkInsertBase(db: Executor, workspaceId: string, data: Se
     await db.execute(sql`
       insert into interactions (workspace_id, client_id, kind, direction, at, summary)
       select ${workspaceId}::uuid, client_id, kind, direction, at, summary
-      from unnest(${arr(
+      from unnest(${arrayParam(
         part.map((i) => i.clientId),
         'uuid',
-      )}, ${arr(
+      )}, ${arrayParam(
         part.map((i) => i.kind),
         'text',
       )},
-                  ${arr(
+                  ${arrayParam(
                     part.map((i) => i.direction),
                     'text',
-                  )}, ${arr(
+                  )}, ${arrayParam(
                     part.map((i) => iso(i.at)),
                     'timestamptz',
                   )},
-                  ${arr(
+                  ${arrayParam(
                     part.map((i) => i.summary),
                     'text',
                   )}) as t(client_id, kind, direction, at, summary)`);
@@ -193,21 +193,21 @@ export async function bulkInsertBase(db: Executor, workspaceId: string, data: Se
     await db.execute(sql`
       insert into tasks (workspace_id, client_id, title, due_at, done_at, created_at)
       select ${workspaceId}::uuid, client_id, title, due_at, done_at, created_at
-      from unnest(${arr(
+      from unnest(${arrayParam(
         part.map((t) => t.clientId),
         'uuid',
-      )}, ${arr(
+      )}, ${arrayParam(
         part.map((t) => t.title),
         'text',
       )},
-                  ${arr(
+                  ${arrayParam(
                     part.map((t) => iso(t.dueAt)),
                     'timestamptz',
-                  )}, ${arr(
+                  )}, ${arrayParam(
                     part.map((t) => iso(t.doneAt)),
                     'timestamptz',
                   )},
-                  ${arr(
+                  ${arrayParam(
                     part.map((t) => iso(t.createdAt)),
                     'timestamptz',
                   )}) as t(client_id, title, due_at, done_at, created_at)`);

@@ -3,6 +3,7 @@ export * from './cluster.ts';
 export * from './diminutives.ts';
 export * from './explain.ts';
 export * from './names.ts';
+export * from './neighbours.ts';
 export * from './quality.ts';
 export * from './record.ts';
 export * from './score.ts';
