@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { nameWords, neighbourBlocks, neighbourSurname } from './neighbours.ts';
+import type { DuplicateRecord } from './record.ts';
 
-const person = (lastName: string, firstName: string) =>
-  ({ id: 'x', kind: 'person', lastName, firstName, phones: [], emails: [] }) as const;
+const person = (lastName: string, firstName: string): DuplicateRecord => ({
+  id: 'x',
+  kind: 'person',
+  lastName,
+  firstName,
+  phones: [],
+  emails: [],
+});
 
 describe('trigram neighbour blocks', () => {
   it('takes the words of the match key of the last and first names, surname first', () => {
